@@ -1,0 +1,168 @@
+"""``Attack``: goal + transformation + constraints + search, run against a victim one example at a time.
+
+Hyperparameters are fixed at construction; the victim and the example come at call time, so one
+``Attack`` (a recipe) is reusable across models and datasets.
+"""
+
+from __future__ import annotations
+
+import time
+import zlib
+from typing import Sequence
+
+from ..constraints.base import Constraint, PreConstraint
+from ..errors import InputError, VictimError, WhiteBoxRequiredError
+from .goals import Goal, Untargeted
+from .results import AttackResult, Status, TimeSplit
+from .search.base import SearchContext, SearchMethod
+from .state import RunState
+from .text import AttackedText
+from .transformations.base import Transformation
+
+#: Longest text (in words) an attack accepts by default; longer inputs get a clear error instead of
+#: an attack whose candidate set grows with the text.
+DEFAULT_MAX_WORDS = 512
+
+_DEFAULT = object()
+
+
+def example_rng(seed: int, example_id: str):
+    """A generator that depends only on the seed and the example id, not on run order."""
+    import numpy as np
+
+    return np.random.default_rng([int(seed), zlib.crc32(str(example_id).encode("utf-8"))])
+
+
+class Attack:
+    """A complete attack. ``constraints`` may mix pre-transformation and post-transformation constraints."""
+
+    def __init__(
+        self,
+        transformation: Transformation,
+        search: SearchMethod,
+        constraints: Sequence[Constraint | PreConstraint] = (),
+        goal: Goal | None = None,
+        *,
+        name: str | None = None,
+        max_words: int = DEFAULT_MAX_WORDS,
+        similarity_model=_DEFAULT,
+    ):
+        self.name = name or type(search).__name__
+        self.goal = goal or Untargeted()
+        self.transformation = transformation
+        self.search = search
+        self.pre_constraints = tuple(c for c in constraints if isinstance(c, PreConstraint))
+        self.constraints = tuple(c for c in constraints if isinstance(c, Constraint))
+        unknown = [c for c in constraints if not isinstance(c, (Constraint, PreConstraint))]
+        if unknown:
+            raise TypeError(f"not a constraint: {unknown[0]!r}")
+        self.max_words = max_words
+        self._similarity_model = similarity_model
+
+    # -- configuration views -----------------------------------------------------------------
+    def with_goal(self, goal: Goal) -> "Attack":
+        """A copy of this attack pursuing another goal (e.g. a threshold goal for a safety filter)."""
+        clone = object.__new__(Attack)
+        clone.__dict__.update(self.__dict__)
+        clone.goal = goal
+        return clone
+
+    @property
+    def similarity_model(self):
+        """Sentence encoder used only to *report* similarity(original, perturbed); None disables it."""
+        if self._similarity_model is _DEFAULT:
+            from ..resources.encoder import load_sentence_encoder
+
+            self._similarity_model = load_sentence_encoder()
+        return self._similarity_model
+
+    def __repr__(self) -> str:
+        parts = [
+            f"name={self.name!r}",
+            f"goal={self.goal!r}",
+            f"transformation={self.transformation!r}",
+            f"pre_constraints={list(self.pre_constraints)!r}",
+            f"constraints={list(self.constraints)!r}",
+            f"search={self.search!r}",
+        ]
+        return f"Attack({', '.join(parts)})"
+
+    # -- running -------------------------------------------------------------------------------
+    def run(
+        self,
+        victim,
+        text: str,
+        label: int | str,
+        *,
+        example_id: str = "0",
+        seed: int = 0,
+        query_budget: int | None = None,
+    ) -> AttackResult:
+        """Attack one example.
+
+        Raises :class:`InputError` for an input that cannot be attacked (empty, too long, unknown
+        label) and :class:`WhiteBoxRequiredError` if the search needs gradients the victim lacks.
+        A victim that fails mid-attack yields a result with status ``error`` and the reason.
+        """
+        started = time.perf_counter()
+        if not isinstance(text, str) or not text.strip():
+            raise InputError(f"example {example_id}: text is empty")
+        original = AttackedText(text)
+        if original.num_words == 0:
+            raise InputError(f"example {example_id}: text has no words to attack: {text[:80]!r}")
+        if original.num_words > self.max_words:
+            raise InputError(
+                f"example {example_id}: text has {original.num_words} words ({len(text)} characters); "
+                f"this attack accepts at most {self.max_words} (raise max_words to attack it)"
+            )
+        label_index = victim.label_index(label)
+        self.goal.validate(victim.num_labels)
+        if self.search.needs_gradients and not hasattr(victim, "word_gradients"):
+            raise WhiteBoxRequiredError(
+                f"{self.name} needs a white-box victim with gradients; {victim.name} is black-box"
+            )
+        if query_budget is not None and query_budget < 1:
+            raise InputError(f"query budget must be >= 1, got {query_budget}")
+
+        state = RunState(victim, self.goal, label_index, example_rng(seed, example_id), query_budget)
+        base = dict(example_id=str(example_id), original_text=text, label=label_index,
+                    num_words=original.num_words, target=self.goal.target())
+        try:
+            initial = state.evaluate([original])[0]
+            if initial.success:
+                return self._result(state, started, base, Status.SKIPPED, initial,
+                                    reason="goal already met on the original text")
+            ctx = SearchContext(state, self.transformation, self.pre_constraints, self.constraints)
+            best = self.search.search(ctx, initial)
+        except VictimError as exc:
+            return self._result(state, started, base, Status.ERROR, None, error=str(exc), reason="victim error")
+        if best.success:
+            similarity = self._report_similarity(state, text, best.text.text)
+            return self._result(state, started, base, Status.SUCCEEDED, initial, best, similarity=similarity)
+        reason = "query budget exhausted" if state.out_of_budget else "no candidate reached the goal"
+        return self._result(state, started, base, Status.FAILED, initial, best, reason=reason)
+
+    def _report_similarity(self, state: RunState, original: str, perturbed: str) -> float | None:
+        model = self.similarity_model
+        if model is None:
+            return None
+        with state.timers.measure("encoder"):
+            return float(model.cosine([original], [perturbed])[0])
+
+    @staticmethod
+    def _result(state, started, base, status, initial, best=None, **extra) -> AttackResult:
+        fields = dict(base)
+        if initial is not None:
+            fields.update(original_prediction=initial.prediction,
+                          original_score=float(initial.probs[initial.prediction]))
+        if best is not None and best.text.modified_indices:
+            fields.update(
+                perturbed_text=best.text.text,
+                perturbed_prediction=best.prediction,
+                perturbed_score=float(best.probs[best.prediction]),
+                changed_indices=tuple(sorted(best.text.modified_indices)),
+            )
+        t = state.timers
+        seconds = TimeSplit(victim=t.victim, encoder=t.encoder, lm=t.lm, total=time.perf_counter() - started)
+        return AttackResult(status=status, queries=state.queries, cache_hits=state.cache_hits,
+                            seconds=seconds, **fields, **extra)

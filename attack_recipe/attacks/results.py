@@ -1,0 +1,91 @@
+"""Typed, frozen results of attacking one example, and their JSON form (one line of results.jsonl)."""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+#: Bump when a field is added, removed or changes meaning; readers check it.
+SCHEMA_VERSION = 1
+
+
+class Status(str, enum.Enum):
+    SUCCEEDED = "succeeded"  # the goal was reached
+    FAILED = "failed"  # the search ended (or ran out of budget) without reaching the goal
+    SKIPPED = "skipped"  # the goal already held on the original text (e.g. the model was already wrong)
+    ERROR = "error"  # the example could not be attacked (bad input, victim raised, ...)
+
+
+@dataclass(frozen=True)
+class TimeSplit:
+    """Seconds spent in each kind of model call while attacking one example."""
+
+    victim: float = 0.0
+    encoder: float = 0.0
+    lm: float = 0.0
+    total: float = 0.0
+
+    @property
+    def rest(self) -> float:
+        return max(0.0, self.total - self.victim - self.encoder - self.lm)
+
+
+@dataclass(frozen=True)
+class AttackResult:
+    """What happened to one example. ``perturbed_*`` fields are ``None`` unless the search produced a text."""
+
+    example_id: str
+    original_text: str
+    label: int
+    status: Status
+    original_prediction: int | None = None
+    original_score: float | None = None  # victim probability of ``original_prediction``
+    perturbed_text: str | None = None
+    perturbed_prediction: int | None = None
+    perturbed_score: float | None = None
+    changed_indices: tuple[int, ...] = ()
+    num_words: int = 0
+    queries: int = 0  # unique texts sent to the victim (each counted once)
+    cache_hits: int = 0  # lookups answered from the per-example cache, not counted as queries
+    similarity: float | None = None  # sentence-encoder cosine(original, perturbed), reporting only
+    reason: str | None = None  # why it failed / was skipped / errored ("query budget", "search exhausted", ...)
+    error: str | None = None
+    seconds: TimeSplit = field(default_factory=TimeSplit)
+    target: int | None = None  # for targeted / threshold goals
+
+    @property
+    def perturbed_word_fraction(self) -> float | None:
+        if self.perturbed_text is None or not self.num_words:
+            return None
+        return len(self.changed_indices) / self.num_words
+
+    # -- serialisation -----------------------------------------------------------------------
+    def to_json_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["status"] = self.status.value
+        d["changed_indices"] = list(self.changed_indices)
+        d["seconds"] = {**dataclasses.asdict(self.seconds), "rest": self.seconds.rest}
+        for key in ("original_score", "perturbed_score", "similarity"):
+            if d[key] is not None:
+                d[key] = round(float(d[key]), 6)
+        d["seconds"] = {k: round(v, 4) for k, v in d["seconds"].items()}
+        return {"schema_version": SCHEMA_VERSION, **d}
+
+    def to_json_line(self) -> str:
+        return json.dumps(self.to_json_dict(), ensure_ascii=False, sort_keys=False)
+
+    @classmethod
+    def from_json_dict(cls, d: dict[str, Any]) -> "AttackResult":
+        version = d.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"results schema version {version!r} is not supported (expected {SCHEMA_VERSION})")
+        kwargs = {k: v for k, v in d.items() if k != "schema_version"}
+        kwargs["status"] = Status(kwargs["status"])
+        kwargs["changed_indices"] = tuple(kwargs.get("changed_indices") or ())
+        secs = dict(kwargs.get("seconds") or {})
+        secs.pop("rest", None)
+        kwargs["seconds"] = TimeSplit(**secs)
+        return cls(**kwargs)

@@ -1,0 +1,112 @@
+"""Per-example run state: victim query accounting, the score cache, the budget, timers and the RNG.
+
+Components are stateless; everything that changes while one example is attacked lives here and is
+thrown away afterwards. Accounting follows DESIGN.md: every distinct text actually sent to the victim
+counts as one query; a text answered from the cache counts as a cache hit, not a query. A query
+budget stops the search cleanly: texts past the budget are not sent, and ``budget_exhausted`` is set.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Iterator, Sequence
+
+from .goals import Goal
+from .text import AttackedText
+
+
+@dataclass(frozen=True)
+class Scored:
+    """A text with the victim's probabilities and the goal's verdict on it."""
+
+    text: AttackedText
+    probs: object  # numpy array (k,)
+    score: float
+    success: bool
+
+    @property
+    def prediction(self) -> int:
+        return int(self.probs.argmax())
+
+
+@dataclass
+class Timers:
+    victim: float = 0.0
+    encoder: float = 0.0
+    lm: float = 0.0
+
+    @contextmanager
+    def measure(self, kind: str) -> Iterator[None]:
+        start = time.perf_counter()
+        try:
+            yield
+        finally:
+            setattr(self, kind, getattr(self, kind) + time.perf_counter() - start)
+
+
+@dataclass
+class RunState:
+    """Mutable state for attacking one example with one victim."""
+
+    victim: object  # models.base.Victim
+    goal: Goal
+    label: int
+    rng: object  # numpy.random.Generator
+    query_budget: int | None = None
+    queries: int = 0
+    cache_hits: int = 0
+    budget_exhausted: bool = False
+    timers: Timers = field(default_factory=Timers)
+    #: text -> similarity score recorded by a sentence-similarity constraint (for picking among successes)
+    similarity: dict = field(default_factory=dict)
+    _cache: dict = field(default_factory=dict)
+
+    @property
+    def remaining_budget(self) -> int | None:
+        return None if self.query_budget is None else max(0, self.query_budget - self.queries)
+
+    def probabilities(self, texts: Sequence[str]) -> list:
+        """Victim probabilities for as many of ``texts`` as the budget allows (a prefix of them).
+
+        Duplicates and cached texts cost nothing. If the budget cannot cover every new text, only the
+        first ones that fit are sent, ``budget_exhausted`` is set, and the returned list is shorter.
+        """
+        new: list[str] = []
+        seen: set[str] = set()
+        cutoff = len(texts)
+        for i, text in enumerate(texts):
+            if text in self._cache or text in seen:
+                continue
+            remaining = self.remaining_budget
+            if remaining is not None and len(new) >= remaining:
+                cutoff = i
+                self.budget_exhausted = True
+                break
+            new.append(text)
+            seen.add(text)
+        if new:
+            batch = getattr(self.victim, "batch_size", 32) or 32
+            for start in range(0, len(new), batch):
+                chunk = new[start : start + batch]
+                with self.timers.measure("victim"):
+                    probs = self.victim(chunk)
+                for text, row in zip(chunk, probs):
+                    self._cache[text] = row
+            self.queries += len(new)
+        taken = texts[:cutoff]
+        self.cache_hits += len(taken) - len(new)
+        return [self._cache[t] for t in taken]
+
+    def evaluate(self, candidates: Sequence[AttackedText]) -> list[Scored]:
+        """Score candidates against the goal (a prefix of them if the budget runs out)."""
+        rows = self.probabilities([c.text for c in candidates])
+        return [
+            Scored(c, row, self.goal.score(row, self.label), self.goal.is_success(row, self.label))
+            for c, row in zip(candidates, rows)
+        ]
+
+    @property
+    def out_of_budget(self) -> bool:
+        return self.budget_exhausted or (self.query_budget is not None and self.queries >= self.query_budget)

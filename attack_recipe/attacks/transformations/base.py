@@ -1,0 +1,72 @@
+"""Transformation contract: propose candidate texts by editing words at given positions."""
+
+from __future__ import annotations
+
+import abc
+from typing import Iterable, Sequence
+
+from ..text import AttackedText
+
+
+class Transformation(abc.ABC):
+    """Proposes edited copies of a text. Stateless; randomness comes from the run state's RNG."""
+
+    @abc.abstractmethod
+    def __call__(self, text: AttackedText, indices: Iterable[int], rng=None) -> list[AttackedText]:
+        """Candidates that each change ``text`` at one (or more) of ``indices``."""
+
+    def __add__(self, other: "Transformation") -> "Composite":
+        return Composite((self, other))
+
+    def __repr__(self) -> str:
+        fields = {k: v for k, v in vars(self).items() if not k.startswith("_")}
+        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in fields.items())})"
+
+
+class WordSwap(Transformation):
+    """Replaces one word at a time; subclasses write :meth:`replacements`."""
+
+    @abc.abstractmethod
+    def replacements(self, word: str, index: int, text: AttackedText, rng=None) -> Sequence[str]:
+        """Replacement words for ``word`` (at ``index`` of ``text``)."""
+
+    def __call__(self, text: AttackedText, indices: Iterable[int], rng=None) -> list[AttackedText]:
+        out: list[AttackedText] = []
+        for index in indices:
+            word = text.words[index]
+            seen = {word}
+            for new in self.replacements(word, index, text, rng):
+                if new and new not in seen:
+                    seen.add(new)
+                    out.append(text.replace_word(index, new))
+        return out
+
+
+class Composite(Transformation):
+    """The union of several transformations' candidates, in order, without duplicates."""
+
+    def __init__(self, transformations: Sequence[Transformation]):
+        flat: list[Transformation] = []
+        for t in transformations:
+            flat.extend(t.transformations if isinstance(t, Composite) else [t])
+        self.transformations = tuple(flat)
+
+    def __call__(self, text, indices, rng=None):
+        indices = list(indices)
+        seen: set[str] = set()
+        out: list[AttackedText] = []
+        for t in self.transformations:
+            for cand in t(text, indices, rng):
+                if cand.text not in seen and cand.text != text.text:
+                    seen.add(cand.text)
+                    out.append(cand)
+        return out
+
+
+def match_case(template: str, word: str) -> str:
+    """Give ``word`` the capitalisation pattern of ``template`` (UPPER, Title or as is)."""
+    if template.isupper() and len(template) > 1:
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word

@@ -1,0 +1,80 @@
+"""Constraint contracts.
+
+* A :class:`PreConstraint` decides which word positions a transformation may touch (stopwords, words
+  already modified). It is cheap and runs before candidates are built.
+* A :class:`Constraint` (post-transformation) accepts or rejects finished candidates. It always
+  compares a candidate against the *original* text (``AttackedText.original_words``), so the final
+  adversarial example can be re-checked on its own, independently of the search path.
+
+Post constraints filter whole batches (``filter``) so model-backed ones make one batched call; the
+default ``filter`` falls back to ``check`` one candidate at a time for cheap rules.
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import Sequence
+
+from ..attacks.text import AttackedText
+
+
+class PreConstraint(abc.ABC):
+    """Restricts the word indices a transformation may modify."""
+
+    @abc.abstractmethod
+    def modifiable(self, text: AttackedText) -> set[int]:
+        """Indices of ``text`` this constraint allows to change."""
+
+    def __repr__(self) -> str:
+        return _repr(self)
+
+
+class Constraint(abc.ABC):
+    """Accepts or rejects a candidate text relative to its original."""
+
+    #: Which model timer this constraint's work is charged to ("encoder", "lm" or None).
+    timer: str | None = None
+
+    @abc.abstractmethod
+    def check(self, candidate: AttackedText) -> bool:
+        """True if ``candidate`` satisfies the constraint with respect to its original words."""
+
+    def filter(self, candidates: Sequence[AttackedText], state=None) -> list[AttackedText]:
+        """The candidates that pass. Model-backed constraints override this to batch."""
+        return [c for c in candidates if self.check(c)]
+
+    def __and__(self, other: "Constraint") -> "AllOf":
+        return AllOf((self, other))
+
+    def __repr__(self) -> str:
+        return _repr(self)
+
+
+class AllOf(Constraint):
+    """Conjunction of constraints (``a & b``); applies them in order, cheapest first is up to the caller."""
+
+    def __init__(self, constraints: Sequence[Constraint]):
+        flat: list[Constraint] = []
+        for c in constraints:
+            flat.extend(c.constraints if isinstance(c, AllOf) else [c])
+        self.constraints = tuple(flat)
+
+    def check(self, candidate: AttackedText) -> bool:
+        return all(c.check(candidate) for c in self.constraints)
+
+    def filter(self, candidates, state=None):
+        kept = list(candidates)
+        for c in self.constraints:
+            if not kept:
+                break
+            kept = c.filter(kept, state)
+        return kept
+
+    def __repr__(self) -> str:
+        return " & ".join(repr(c) for c in self.constraints)
+
+
+def _repr(obj) -> str:
+    fields = {k: v for k, v in vars(obj).items() if not k.startswith("_")}
+    inner = ", ".join(f"{k}={v!r}" for k, v in fields.items())
+    return f"{type(obj).__name__}({inner})"

@@ -1,0 +1,106 @@
+"""The victim contract: texts in, a probability table out.
+
+Every wrapper subclasses :class:`Victim` and writes one hook, ``_predict``. The final ``__call__``
+validates what the hook returns (shape, NaN, rows summing to one) so that a faulty model is reported
+with the reason instead of silently corrupting an attack. White-box victims also implement
+:class:`GradientVictim` so gradient-based ranking and swaps can use them.
+"""
+
+from __future__ import annotations
+
+import abc
+from typing import Protocol, Sequence, runtime_checkable
+
+from ..errors import VictimError
+
+
+class Victim(abc.ABC):
+    """A classifier under attack. ``labels`` names the classes in output-column order."""
+
+    #: Names of the output classes, in column order of the probability table.
+    labels: tuple[str, ...]
+    #: How many texts to send per forward pass.
+    batch_size: int = 32
+
+    @abc.abstractmethod
+    def _predict(self, texts: Sequence[str]):
+        """Return an array-like of shape (len(texts), len(self.labels)) with class probabilities."""
+
+    @property
+    def num_labels(self) -> int:
+        return len(self.labels)
+
+    @property
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __call__(self, texts: Sequence[str]):
+        """Probabilities for ``texts`` as a float64 numpy array; raises :class:`VictimError` if invalid."""
+        import numpy as np
+
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.num_labels))
+        try:
+            out = self._predict(texts)
+        except VictimError:
+            raise
+        except Exception as exc:  # the model itself failed: say so, keep the cause
+            raise VictimError(f"victim {self.name} raised {type(exc).__name__}: {exc}") from exc
+        return validate_probabilities(out, len(texts), self.num_labels, self.name)
+
+    def label_index(self, label: int | str) -> int:
+        """Map a label (index or class name, case-insensitive) to a column index, or raise."""
+        from ..errors import InputError
+
+        if isinstance(label, str):
+            lowered = [name.lower() for name in self.labels]
+            if label.lower() in lowered:
+                return lowered.index(label.lower())
+            if label.strip().lstrip("-").isdigit():
+                label = int(label)
+            else:
+                raise InputError(f"label {label!r} is not one of the model's classes {list(self.labels)}")
+        if isinstance(label, bool) or not isinstance(label, int) or not 0 <= label < self.num_labels:
+            raise InputError(
+                f"label {label!r} is out of range: the model has {self.num_labels} classes {list(self.labels)}"
+            )
+        return label
+
+    def __repr__(self) -> str:
+        return f"{self.name}(labels={list(self.labels)})"
+
+
+def validate_probabilities(out, n: int, k: int, name: str = "victim", atol: float = 1e-3):
+    """Check a probability table; raise :class:`VictimError` saying exactly what is wrong."""
+    import numpy as np
+
+    try:
+        arr = np.asarray(out, dtype=np.float64)
+    except (TypeError, ValueError) as exc:
+        raise VictimError(f"{name} returned {type(out).__name__}, which is not a numeric array: {exc}") from exc
+    if arr.shape != (n, k):
+        raise VictimError(f"{name} returned shape {arr.shape}; expected ({n}, {k}) for {n} texts and {k} classes")
+    if not np.all(np.isfinite(arr)):
+        bad = int(np.argwhere(~np.isfinite(arr))[0][0])
+        raise VictimError(f"{name} returned NaN or infinite probabilities (first at row {bad})")
+    if np.any(arr < -atol) or np.any(arr > 1 + atol):
+        raise VictimError(f"{name} returned values outside [0, 1]; expected probabilities, not logits")
+    sums = arr.sum(axis=1)
+    if not np.allclose(sums, 1.0, atol=atol):
+        bad = int(np.argmax(np.abs(sums - 1.0)))
+        raise VictimError(f"{name} returned rows that do not sum to 1 (row {bad} sums to {sums[bad]:.4f})")
+    return arr
+
+
+@runtime_checkable
+class GradientVictim(Protocol):
+    """A white-box victim: exposes loss gradients with respect to its input word embeddings."""
+
+    def word_gradients(self, words: Sequence[str], label: int):
+        """Gradient of the loss for ``label`` w.r.t. each word's input embedding.
+
+        Returns an array of shape (len(words), embedding_dim); sub-word token gradients of a word are
+        summed. Words the tokenizer drops get a zero row.
+        """
+        ...
