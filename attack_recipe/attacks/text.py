@@ -131,7 +131,8 @@ class AttackedText:
             del seps[1]
             seps[0] = ""
         else:
-            del seps[index + 1] if seps[index + 1].strip() == "" else seps[index]
+            drop = index + 1 if seps[index + 1].strip() == "" else index
+            del seps[drop]
         return AttackedText(words, seps).text
 
     # -- identity ----------------------------------------------------------------------------

@@ -1,0 +1,61 @@
+"""Greedy search by word importance (TextFooler, PWWS, DeepWordBug)."""
+
+from __future__ import annotations
+
+from ..state import Scored
+from .base import SearchContext, SearchMethod
+from .ranking import METHODS, rank_words
+
+
+class GreedyWordSwapWIR(SearchMethod):
+    """Rank words by importance, then swap them one at a time in that order, keeping each improvement.
+
+    At each position every allowed candidate is scored in one batch; the best one is kept if it
+    raises the goal score. When a candidate reaches the goal, the search stops and, among the
+    successful candidates of that step, returns the one the sentence-similarity constraint rated
+    most similar (as TextAttack does), else the highest-scoring one.
+    """
+
+    def __init__(self, wir_method: str = "delete", unk_token: str = "[UNK]"):
+        if wir_method not in METHODS:
+            from ...errors import UsageError
+
+            raise UsageError(f"unknown wir_method {wir_method!r}; valid: {', '.join(METHODS)}")
+        self.wir_method = wir_method
+        self.unk_token = unk_token
+
+    @property
+    def needs_gradients(self) -> bool:  # type: ignore[override]
+        return self.wir_method == "gradient"
+
+    def search(self, ctx: SearchContext, initial: Scored) -> Scored:
+        order, complete = rank_words(ctx, initial, self.wir_method, self.unk_token)
+        current = initial
+        if not complete:
+            return current
+        for index in order:
+            candidates = ctx.neighbours(current.text, [index])
+            if not candidates:
+                continue
+            results = ctx.evaluate(candidates)
+            if not results:
+                break
+            best = max(results, key=lambda r: r.score)
+            if best.score > current.score:
+                current = best
+            if current.success:
+                return self._most_similar_success(ctx, results) or current
+            if ctx.out_of_budget:
+                break
+        return current
+
+    @staticmethod
+    def _most_similar_success(ctx: SearchContext, results: list[Scored]) -> Scored | None:
+        successes = [r for r in results if r.success]
+        if not successes:
+            return None
+        similar = [(ctx.similarity_of(r.text), r) for r in successes]
+        if all(s is not None for s, _ in similar):
+            # highest similarity; ties broken by score, then by candidate order (max keeps the first)
+            return max(similar, key=lambda p: (p[0], p[1].score))[1]
+        return max(successes, key=lambda r: r.score)

@@ -1,0 +1,43 @@
+"""Swap a word for one of its nearest neighbours in a word-embedding space (TextFooler's candidates)."""
+
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..text import AttackedText
+from .base import WordSwap, match_case
+
+
+class WordSwapEmbedding(WordSwap):
+    """Replace a word by its ``max_candidates`` nearest embedding neighbours (cosine).
+
+    Jin et al. (2020) use counter-fitted vectors, which were trained to push antonyms apart. None ship
+    offline, so the default space is GloVe 6B-50d restricted to the 65,713 most frequent alphabetic
+    words (the counter-fitted vocabulary size). Plain GloVe places antonyms close together
+    ("good"/"bad"), so ``exclude_antonyms`` drops WordNet antonyms of the word — a stand-in for what
+    counter-fitting does to the space.
+    """
+
+    def __init__(self, max_candidates: int = 50, embedding: str | object = "glove-6b-50d",
+                 exclude_antonyms: bool = True):
+        self.max_candidates = max_candidates
+        self.embedding = embedding if isinstance(embedding, str) else getattr(embedding, "name", "custom")
+        self.exclude_antonyms = exclude_antonyms
+        self._embedding = None if isinstance(embedding, str) else embedding
+
+    def _space(self):
+        if self._embedding is None:
+            from ...resources.embeddings import load_word_embedding
+
+            self._embedding = load_word_embedding(self.embedding)
+        return self._embedding
+
+    def replacements(self, word: str, index: int, text: AttackedText, rng=None) -> Sequence[str]:
+        lowered = word.lower()
+        neighbours = [w for w, _ in self._space().nearest(lowered, k=self.max_candidates)]
+        if self.exclude_antonyms and neighbours:
+            from .wordnet_swap import antonyms
+
+            banned = antonyms(lowered)
+            neighbours = [w for w in neighbours if w not in banned]
+        return [match_case(word, w) for w in neighbours]

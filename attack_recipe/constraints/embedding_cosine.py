@@ -1,0 +1,34 @@
+"""Each swapped word must stay close to the word it replaced in a word-embedding space."""
+
+from __future__ import annotations
+
+from ..attacks.text import AttackedText
+from .base import Constraint
+
+
+class WordEmbeddingCosine(Constraint):
+    """cos(original word, new word) >= ``min_cos`` for every changed word.
+
+    A pair where either word is missing from the embedding passes, as in TextAttack: the constraint
+    can only judge words it knows (swap candidates from the same space are always known).
+    """
+
+    def __init__(self, min_cos: float = 0.5, embedding: str | object = "glove-6b-50d"):
+        self.min_cos = min_cos
+        self.embedding = embedding if isinstance(embedding, str) else getattr(embedding, "name", "custom")
+        self._embedding = None if isinstance(embedding, str) else embedding
+
+    def _space(self):
+        if self._embedding is None:
+            from ..resources.embeddings import load_word_embedding
+
+            self._embedding = load_word_embedding(self.embedding)
+        return self._embedding
+
+    def check(self, candidate: AttackedText) -> bool:
+        space = self._space()
+        for i in candidate.modified_indices:
+            cos = space.cosine(candidate.original_words[i].lower(), candidate.words[i].lower())
+            if cos is not None and cos < self.min_cos:
+                return False
+        return True

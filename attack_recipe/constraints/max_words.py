@@ -1,0 +1,35 @@
+"""Cap how many words an adversarial example may change."""
+
+from __future__ import annotations
+
+import math
+
+from ..attacks.text import AttackedText
+from ..errors import UsageError
+from .base import Constraint
+
+
+class MaxWordsPerturbed(Constraint):
+    """At most ``max_num`` words and/or at most ``max_percent`` of the words may differ from the original.
+
+    The percentage limit rounds up (``ceil``) so that a short text may still change one word.
+    """
+
+    def __init__(self, max_num: int | None = None, max_percent: float | None = None):
+        if max_num is None and max_percent is None:
+            raise UsageError("MaxWordsPerturbed needs max_num or max_percent")
+        if max_percent is not None and not 0 < max_percent <= 1:
+            raise UsageError(f"max_percent must be in (0, 1], got {max_percent}")
+        self.max_num = max_num
+        self.max_percent = max_percent
+
+    def limit(self, num_words: int) -> int:
+        limits = []
+        if self.max_num is not None:
+            limits.append(self.max_num)
+        if self.max_percent is not None:
+            limits.append(max(1, math.ceil(self.max_percent * num_words)))
+        return min(limits)
+
+    def check(self, candidate: AttackedText) -> bool:
+        return len(candidate.modified_indices) <= self.limit(candidate.num_words)

@@ -1,0 +1,91 @@
+"""Sentence-encoder similarity between the original and the candidate, over a window of words.
+
+Follows Jin et al.'s reference code for TextFooler: the compared span is the ``window_size`` words
+around a changed word (shifted, not shrunk, at the text edges), or the whole text when it is shorter
+than the window. Two deliberate differences, both stricter, so that the final example can be
+re-checked on its own:
+
+* the candidate is compared with the *original* text, not with the previous step of the search;
+* every changed word's window must pass, not only the newest one's.
+
+Texts are encoded in one batch per call, and the encoder caches embeddings by text, so the original
+windows are encoded once per example.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+from ..attacks.text import AttackedText
+from ..errors import UsageError
+from .base import Constraint
+
+#: Jin et al.'s USE threshold expressed as an angular similarity (TextAttack's reading of their code).
+TEXTFOOLER_ANGULAR_THRESHOLD = 0.840845057
+
+METRICS = ("cosine", "angular")
+
+
+class SentenceSimilarity(Constraint):
+    """similarity(original window, candidate window) >= ``threshold`` for every changed word."""
+
+    timer = "encoder"
+
+    def __init__(self, threshold: float = TEXTFOOLER_ANGULAR_THRESHOLD, metric: str = "angular",
+                 window_size: int | None = 15, encoder: str | object | None = None):
+        if metric not in METRICS:
+            raise UsageError(f"metric must be one of {METRICS}, got {metric!r}")
+        self.threshold = threshold
+        self.metric = metric
+        self.window_size = window_size
+        self.encoder = encoder if encoder is None or isinstance(encoder, str) else getattr(encoder, "name", "custom")
+        self._encoder = None if encoder is None or isinstance(encoder, str) else encoder
+
+    def _model(self):
+        if self._encoder is None:
+            from ..resources.encoder import load_sentence_encoder
+
+            self._encoder = load_sentence_encoder(self.encoder)
+        return self._encoder
+
+    def _to_metric(self, cos: float) -> float:
+        if self.metric == "cosine":
+            return cos
+        return 1.0 - math.acos(max(-1.0, min(1.0, cos))) / math.pi
+
+    def similarities(self, candidates: Sequence[AttackedText]) -> list[float]:
+        """Per candidate, the smallest similarity over the windows of its changed words."""
+        pairs: list[list[tuple[str, str]]] = []
+        texts: dict[str, None] = {}
+        for cand in candidates:
+            original = AttackedText(cand.original_words, cand.separators)
+            indices = sorted(cand.modified_indices) or [0]
+            windows = {(original.window(i, self.window_size), cand.window(i, self.window_size)) for i in indices}
+            pairs.append(sorted(windows))
+            for a, b in windows:
+                texts.setdefault(a)
+                texts.setdefault(b)
+        if not texts:
+            return []
+        order = list(texts)
+        vectors = self._model().encode(order)
+        row = {t: i for i, t in enumerate(order)}
+        out = []
+        for cand_pairs in pairs:
+            sims = [float(vectors[row[a]] @ vectors[row[b]]) for a, b in cand_pairs]
+            out.append(min(self._to_metric(s) for s in sims))
+        return out
+
+    def filter(self, candidates, state=None):
+        candidates = list(candidates)
+        kept = []
+        for cand, sim in zip(candidates, self.similarities(candidates)):
+            if state is not None:
+                state.similarity[cand.text] = sim
+            if sim >= self.threshold:
+                kept.append(cand)
+        return kept
+
+    def check(self, candidate: AttackedText) -> bool:
+        return self.similarities([candidate])[0] >= self.threshold

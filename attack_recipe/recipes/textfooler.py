@@ -1,0 +1,78 @@
+"""TextFooler — Jin, Jin, Zhou & Szolovits (2020).
+
+"Is BERT Really Robust? A Strong Baseline for Natural Language Attack on Text Classification and
+Entailment", AAAI 2020. https://arxiv.org/abs/1907.11932
+
+What it does: ranks words by how much deleting each one lowers the victim's confidence, then walks
+the ranking, replacing each word by the embedding neighbour (of 50) that lowers the confidence most,
+among those that keep the part of speech and keep the sentence similar; stops at the first success
+and, among that step's successes, returns the most similar one.
+
+Arguments (defaults are the paper's unless noted):
+    max_candidates=50      N nearest neighbours per word.
+    min_word_cos=0.5       δ, cosine between the original and the new word.
+    sim_threshold=0.840845057, sim_metric="angular", window_size=15
+                           sentence similarity over a 15-word window (see deviations).
+    embedding="glove-6b-50d", encoder=None (packaged all-MiniLM-L6-v2)
+
+Example:
+    >>> from attack_recipe.recipes.textfooler import textfooler
+    >>> attack = textfooler()
+    >>> result = attack.run(victim, "the film was a delight", label=1)   # doctest: +SKIP
+
+Deviations from the paper (each forced by what loads offline, or chosen for checkable results):
+    * Sentence encoder: all-MiniLM-L6-v2 (packaged) instead of the Universal Sentence Encoder, which
+      only loads from TF-Hub. The threshold stays Jin et al.'s, read as an angular similarity
+      (0.840845057 ≈ cosine 0.878, TextAttack's reading of the reference code). MiniLM scores one-word
+      swaps of a tweet roughly where USE does (cosine ≈ 0.85–0.97), so the same number is a fair,
+      slightly strict stand-in; it is not calibrated against USE.
+    * Word vectors: GloVe 6B-50d restricted to the 65,713 most frequent alphabetic words (the size of
+      the counter-fitted vocabulary) instead of counter-fitted Paragram vectors, which do not ship.
+      GloVe puts antonyms near each other, so WordNet antonyms are removed from the candidates.
+    * POS check: WordNet's possible parts of speech of each word (no tagger data ships offline)
+      instead of NLTK's contextual tagger; nouns and verbs may swap, as in TextAttack.
+    * Similarity is checked against the original text over the window of *every* changed word
+      (the reference code compares with the previous step around the newest word), so each result
+      can be re-checked independently. Texts shorter than the window are compared whole, as in the
+      reference code (TextAttack skips the check for them).
+    * Stopwords: our own list (attack_recipe/resources/data/stopwords.txt), not the paper's.
+"""
+
+from __future__ import annotations
+
+from ..attacks.attack import Attack
+from ..attacks.goals import Goal
+from ..attacks.search.greedy_wir import GreedyWordSwapWIR
+from ..attacks.transformations.embedding_swap import WordSwapEmbedding
+from ..constraints.embedding_cosine import WordEmbeddingCosine
+from ..constraints.part_of_speech import PartOfSpeech
+from ..constraints.repeat import RepeatModification
+from ..constraints.sentence_similarity import TEXTFOOLER_ANGULAR_THRESHOLD, SentenceSimilarity
+from ..constraints.stopwords import StopwordModification
+
+
+def textfooler(
+    *,
+    goal: Goal | None = None,
+    max_candidates: int = 50,
+    min_word_cos: float = 0.5,
+    sim_threshold: float = TEXTFOOLER_ANGULAR_THRESHOLD,
+    sim_metric: str = "angular",
+    window_size: int = 15,
+    embedding: str | object = "glove-6b-50d",
+    encoder: str | object | None = None,
+) -> Attack:
+    """TextFooler (Jin et al. 2020): importance-ranked embedding-neighbour swaps under similarity constraints."""
+    return Attack(
+        transformation=WordSwapEmbedding(max_candidates=max_candidates, embedding=embedding),
+        constraints=[
+            RepeatModification(),
+            StopwordModification(),
+            WordEmbeddingCosine(min_cos=min_word_cos, embedding=embedding),
+            PartOfSpeech(allow_verb_noun_swap=True),
+            SentenceSimilarity(threshold=sim_threshold, metric=sim_metric, window_size=window_size, encoder=encoder),
+        ],
+        search=GreedyWordSwapWIR(wir_method="delete"),
+        goal=goal,
+        name="textfooler",
+    )

@@ -1,0 +1,126 @@
+"""Tiny deterministic victims for tests, examples and plugin authors' test suites.
+
+They need only numpy, answer thousands of texts per second and always give the same output for the
+same text, so an attack on them is fast and reproducible. They are real classifiers in the sense
+that matters here: they can be fooled by synonyms and typos, and they can refuse to be.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Mapping, Sequence
+
+from ..models.base import Victim
+
+_TOKEN = re.compile(r"[a-z]+(?:'[a-z]+)?")
+
+#: Sentiment lexicon: word → weight (positive = positive sentiment). Deliberately small and literal:
+#: synonyms outside it ("superb", "dreadful") carry no weight, which is exactly what attacks exploit.
+SENTIMENT_LEXICON: Mapping[str, float] = {
+    "good": 1.5, "great": 2.0, "excellent": 2.5, "love": 2.0, "loved": 2.0, "happy": 1.5,
+    "nice": 1.2, "best": 1.8, "wonderful": 2.2, "fun": 1.2, "amazing": 2.2, "enjoy": 1.4,
+    "enjoyed": 1.4, "beautiful": 1.6, "awesome": 2.0, "glad": 1.3, "fine": 0.6, "like": 0.8,
+    "bad": -1.5, "terrible": -2.2, "awful": -2.2, "hate": -2.0, "hated": -2.0, "sad": -1.5,
+    "worst": -2.2, "boring": -1.6, "poor": -1.4, "horrible": -2.2, "angry": -1.6, "sick": -1.2,
+    "ugly": -1.5, "annoying": -1.5, "disappointing": -1.8, "broken": -1.0, "wrong": -1.2,
+    "not": -0.4, "never": -0.5,
+}
+
+
+class KeywordSentimentVictim(Victim):
+    """Logistic score over a fixed lexicon: P(positive) = sigmoid(bias + scale * sum of word weights)."""
+
+    def __init__(self, lexicon: Mapping[str, float] = SENTIMENT_LEXICON, bias: float = 0.0,
+                 scale: float = 1.0, batch_size: int = 64):
+        self.lexicon = dict(lexicon)
+        self.bias = bias
+        self.scale = scale
+        self.batch_size = batch_size
+        self.labels = ("negative", "positive")
+        self.calls = 0  # number of batches seen, for tests of batching and caching
+
+    def logit(self, text: str) -> float:
+        return self.bias + self.scale * sum(self.lexicon.get(t, 0.0) for t in _TOKEN.findall(text.lower()))
+
+    def _predict(self, texts: Sequence[str]):
+        import numpy as np
+
+        self.calls += 1
+        z = np.array([self.logit(t) for t in texts], dtype=np.float64)
+        p = 1.0 / (1.0 + np.exp(-z))
+        return np.stack([1.0 - p, p], axis=1)
+
+    @property
+    def name(self) -> str:
+        return "toy-sentiment"
+
+
+def keyword_sentiment_victim() -> KeywordSentimentVictim:
+    """Toy keyword-lexicon sentiment classifier (numpy only, deterministic) for tests and examples."""
+    return KeywordSentimentVictim()
+
+
+class BagOfEmbeddingsVictim(Victim):
+    """A white-box toy: mean of seeded random word vectors → linear layer → softmax.
+
+    ``word_gradients`` is exact (analytic), so gradient-based components can be tested without torch.
+    The lexicon words get vectors aligned with the class direction so the model has real opinions.
+    """
+
+    def __init__(self, dim: int = 16, seed: int = 0, lexicon: Mapping[str, float] = SENTIMENT_LEXICON):
+        import numpy as np
+
+        self.dim = dim
+        self.seed = seed
+        self.labels = ("negative", "positive")
+        self.batch_size = 64
+        rng = np.random.default_rng(seed)
+        self._weights = np.zeros((2, dim))
+        self._weights[1, 0] = 3.0
+        self._weights[0, 0] = -3.0
+        self._lexicon = dict(lexicon)
+        self._vectors: dict[str, object] = {}
+        self._rng_seed = seed
+
+    def vector(self, word: str):
+        import numpy as np
+        import zlib
+
+        word = word.lower()
+        if word not in self._vectors:
+            rng = np.random.default_rng([self._rng_seed, zlib.crc32(word.encode())])
+            v = rng.normal(0, 0.1, self.dim)
+            v[0] = self._lexicon.get(word, 0.0)
+            self._vectors[word] = v
+        return self._vectors[word]
+
+    def _probs(self, words: Sequence[str]):
+        import numpy as np
+
+        if not words:
+            h = np.zeros(self.dim)
+        else:
+            h = np.mean([self.vector(w) for w in words], axis=0)
+        z = self._weights @ h
+        e = np.exp(z - z.max())
+        return e / e.sum()
+
+    def _predict(self, texts: Sequence[str]):
+        import numpy as np
+
+        return np.stack([self._probs(_TOKEN.findall(t.lower())) for t in texts])
+
+    def word_gradients(self, words: Sequence[str], label: int):
+        """d CE(label) / d vector(word) = W^T (p - onehot) / n for each word."""
+        import numpy as np
+
+        tokens = [w.lower() for w in words]
+        p = self._probs(tokens)
+        onehot = np.zeros(2)
+        onehot[label] = 1.0
+        g = self._weights.T @ (p - onehot) / max(1, len(tokens))
+        return np.stack([g for _ in tokens]) if tokens else np.zeros((0, self.dim))
+
+    @property
+    def name(self) -> str:
+        return "toy-bag-of-embeddings"
