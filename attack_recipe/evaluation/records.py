@@ -1,0 +1,128 @@
+"""Result files: ``results.jsonl`` (one :class:`AttackResult` per line) and ``summary.json``.
+
+Each result line is flushed and fsynced as soon as it is written, so a run that is interrupted or
+killed keeps every example it finished. A kill in the middle of a write can leave a truncated last
+line; :func:`read_results` ignores it with a warning. A broken line anywhere else is an error that
+names the file and the line number.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..attacks.results import AttackResult
+from ..errors import AttackRecipeError
+
+logger = logging.getLogger(__name__)
+
+
+class ResultsFileError(AttackRecipeError):
+    """A results file that cannot be read back (broken line, unsupported schema version)."""
+
+
+class ResultsWriter:
+    """Append results to a JSON-lines file, one durable line per result.
+
+    ``overwrite=True`` starts the file afresh; the default appends to what is there.
+    Use as a context manager, or call :meth:`close`.
+    """
+
+    def __init__(self, path: str | os.PathLike, *, overwrite: bool = False):
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._file = open(self.path, "w" if overwrite else "a", encoding="utf-8")
+        self.count = 0
+
+    def write(self, result: AttackResult) -> None:
+        if self._file.closed:
+            raise ValueError(f"results file {self.path} is closed")
+        self._file.write(result.to_json_line() + "\n")
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self.count += 1
+
+    def write_all(self, results: Iterable[AttackResult]) -> None:
+        for result in results:
+            self.write(result)
+
+    def close(self) -> None:
+        if not self._file.closed:
+            self._file.close()
+
+    def __enter__(self) -> "ResultsWriter":
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"ResultsWriter({str(self.path)!r}, written={self.count})"
+
+
+def read_results(path: str | os.PathLike) -> list[AttackResult]:
+    """Read a ``results.jsonl`` file back into results.
+
+    A last line that was cut off (no trailing newline and not valid JSON, as left by a killed run) is
+    skipped with a warning. Any other unreadable line raises :class:`ResultsFileError` naming the line.
+    """
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ResultsFileError(f"results file {path} does not exist") from None
+    lines = raw.split("\n")
+    truncated_tail = not raw.endswith("\n")
+    last = len(lines)  # 1-based number of the last line (may be empty when the file ends in "\n")
+    results: list[AttackResult] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            data = json.loads(line)
+        except json.JSONDecodeError as exc:
+            if number == last and truncated_tail:
+                logger.warning(
+                    "%s: line %d is truncated (the run was probably killed while writing it); ignoring it",
+                    path, number,
+                )
+                continue
+            raise ResultsFileError(f"{path}: line {number} is not valid JSON: {exc.msg} (column {exc.colno})") from exc
+        if not isinstance(data, dict):
+            raise ResultsFileError(f"{path}: line {number} is a JSON {type(data).__name__}, expected an object")
+        try:
+            results.append(AttackResult.from_json_dict(data))
+        except (ValueError, TypeError, KeyError) as exc:
+            raise ResultsFileError(f"{path}: line {number} is not a valid result: {type(exc).__name__}: {exc}") from exc
+    return results
+
+
+def write_summary(path: str | os.PathLike, summary: dict[str, Any]) -> Path:
+    """Write ``summary`` as indented, key-sorted JSON, atomically (temp file + ``os.replace``)."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(summary, fh, indent=2, sort_keys=True, ensure_ascii=False)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return path
+
+
+def read_summary(path: str | os.PathLike) -> dict[str, Any]:
+    """Read a ``summary.json`` written by :func:`write_summary`."""
+    with open(path, encoding="utf-8") as fh:
+        return json.load(fh)
