@@ -1,0 +1,178 @@
+"""Run one attack over a dataset: attack each example, keep every result, write the result files.
+
+One bad example never ends the run: an :class:`~attack_recipe.errors.InputError`, another package
+error or an unexpected exception raised while attacking it becomes a result with status ``error``
+(and is logged), and the run goes on. Errors that are the *caller's* mistake
+(:class:`~attack_recipe.errors.UsageError`, e.g. a white-box recipe against a black-box victim)
+propagate at once: every example would fail the same way.
+
+Results are written as they arrive (``results.jsonl``, fsynced per line), so an interrupted run
+loses nothing it finished; ``summary.json`` is written at the end, and also on Ctrl-C (with
+``"interrupted": true``) or when a usage error aborts the run (with ``"aborted"``).
+"""
+
+from __future__ import annotations
+
+import logging
+import platform
+import time
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, Protocol
+
+from ..attacks.results import AttackResult, Status, TimeSplit
+from ..errors import AttackRecipeError, InputError, UsageError
+from .metrics import summarize
+from .records import ResultsWriter, write_summary
+
+logger = logging.getLogger(__name__)
+
+RESULTS_FILE = "results.jsonl"
+SUMMARY_FILE = "summary.json"
+
+
+class ExampleLike(Protocol):
+    id: str
+    text: str
+    label: int | str
+
+
+@dataclass
+class RunOutcome:
+    """What :func:`run_dataset` produced. ``out_dir`` is ``None`` when nothing was written."""
+
+    results: list[AttackResult]
+    summary: dict[str, Any]
+    out_dir: Path | None = None
+    interrupted: bool = False
+
+    @property
+    def results_path(self) -> Path | None:
+        return self.out_dir / RESULTS_FILE if self.out_dir else None
+
+    @property
+    def summary_path(self) -> Path | None:
+        return self.out_dir / SUMMARY_FILE if self.out_dir else None
+
+
+def _utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _error_result(victim, example, exc: BaseException, seconds: float) -> AttackResult:
+    if isinstance(exc, InputError):
+        reason = "input error"
+    elif isinstance(exc, AttackRecipeError):
+        reason = "attack error"
+    else:
+        reason = "unexpected error"
+    try:
+        label = victim.label_index(example.label)
+    except Exception:  # the label itself may be what is wrong; -1 marks "not a class of the victim"
+        label = -1
+    return AttackResult(
+        example_id=str(example.id),
+        original_text=example.text if isinstance(example.text, str) else str(example.text),
+        label=label,
+        status=Status.ERROR,
+        reason=reason,
+        error=f"{type(exc).__name__}: {exc}",
+        seconds=TimeSplit(total=seconds),
+    )
+
+
+def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None) -> AttackResult:
+    started = time.perf_counter()
+    try:
+        return attack.run(
+            victim, example.text, example.label,
+            example_id=str(example.id), seed=seed, query_budget=query_budget,
+        )
+    except UsageError:
+        raise  # the caller's configuration is wrong; every example would fail the same way
+    except Exception as exc:
+        result = _error_result(victim, example, exc, time.perf_counter() - started)
+        unexpected = not isinstance(exc, AttackRecipeError)
+        logger.warning(
+            "example %s: %s", example.id, result.error,
+            exc_info=exc if unexpected and logger.isEnabledFor(logging.DEBUG) else None,
+        )
+        return result
+
+
+def run_dataset(
+    attack,
+    victim,
+    examples: Iterable[ExampleLike],
+    *,
+    seed: int = 0,
+    query_budget: int | None = None,
+    out_dir: str | Path | None = None,
+    run_info: dict[str, Any] | None = None,
+    on_result: Callable[[AttackResult], None] | None = None,
+) -> RunOutcome:
+    """Attack every example in order and summarise the results.
+
+    ``examples`` are objects with ``id``, ``text`` and ``label`` (a class index or name).
+    With ``out_dir``, writes ``results.jsonl`` (one line per result, as it finishes) and
+    ``summary.json`` (:func:`~attack_recipe.evaluation.metrics.summarize` plus a ``"run"`` section
+    built from ``run_info`` and the run's own facts). ``on_result`` is called after each example.
+    """
+    from .. import __version__
+
+    examples = list(examples)
+    info: dict[str, Any] = dict(run_info or {})
+    info.setdefault("num_examples", len(examples))
+    info.update(
+        seed=seed,
+        query_budget=query_budget,
+        attack=repr(attack),
+        victim=getattr(victim, "name", type(victim).__name__),
+        package_version=__version__,
+        python_version=platform.python_version(),
+        started_at=_utc_now(),
+    )
+    out = Path(out_dir) if out_dir is not None else None
+    writer = None
+    if out is not None:
+        out.mkdir(parents=True, exist_ok=True)
+        # Overwrites results of an earlier run in the same folder; resuming a run is a later feature.
+        writer = ResultsWriter(out / RESULTS_FILE, overwrite=True)
+
+    results: list[AttackResult] = []
+
+    def finish(**flags: Any) -> dict[str, Any]:
+        summary = summarize(results)
+        summary["run"] = {**info, "finished_at": _utc_now(), "num_attacked": len(results)}
+        summary["interrupted"] = bool(flags.pop("interrupted", False))
+        summary.update(flags)
+        if out is not None:
+            write_summary(out / SUMMARY_FILE, summary)
+        return summary
+
+    try:
+        for example in examples:
+            result = _attack_one(attack, victim, example, seed=seed, query_budget=query_budget)
+            results.append(result)
+            if writer is not None:
+                writer.write(result)
+            if on_result is not None:
+                on_result(result)
+    except KeyboardInterrupt:
+        logger.warning("interrupted after %d of %d examples; writing a partial summary", len(results), len(examples))
+        if writer is not None:
+            writer.close()
+        finish(interrupted=True)
+        raise
+    except BaseException as exc:
+        if writer is not None:
+            writer.close()
+        finish(aborted=f"{type(exc).__name__}: {exc}")
+        raise
+    if writer is not None:
+        writer.close()
+    return RunOutcome(results=results, summary=finish(), out_dir=out)
+
+
+__all__ = ["RunOutcome", "run_dataset", "RESULTS_FILE", "SUMMARY_FILE"]
