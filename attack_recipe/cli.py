@@ -1,0 +1,201 @@
+"""``attack-recipe``: the command line. A thin layer over :mod:`attack_recipe.evaluation.config`.
+
+Exit codes: 0 done (even if some examples errored: the summary counts them), 1 runtime error
+(dataset, model, resource), 2 usage error (bad option, unknown name). Heavy imports (torch, rich,
+the recipes) happen inside the commands, so ``attack-recipe --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from typing import Iterator
+
+import click
+
+from . import __version__
+
+KINDS = ("recipe", "transformation", "constraint", "search", "victim", "dataset")
+_KIND_ALIASES = {k + "s": k for k in KINDS} | {"searches": "search", "search-methods": "search", "models": "victim"}
+
+
+class _EchoHandler(logging.Handler):
+    """Log records to stderr through click, so they land above a progress bar and in CliRunner output."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            prefix = "warning: " if record.levelno >= logging.WARNING else ""
+            click.echo(prefix + self.format(record), err=True)
+        except Exception:  # pragma: no cover - logging must never crash the run
+            self.handleError(record)
+
+
+@contextmanager
+def _logging_to_stderr(debug: bool) -> Iterator[None]:
+    pkg = logging.getLogger("attack_recipe")
+    handler = _EchoHandler()
+    handler.setFormatter(logging.Formatter("%(message)s" if not debug else "%(name)s: %(message)s"))
+    old_level = pkg.level
+    pkg.addHandler(handler)
+    pkg.setLevel(logging.DEBUG if debug else logging.WARNING)
+    try:
+        yield
+    finally:
+        pkg.removeHandler(handler)
+        pkg.setLevel(old_level)
+
+
+def _fail(exc: BaseException, debug: bool) -> None:
+    """Translate an exception into click's exit codes: usage errors → 2, everything else → 1."""
+    from .errors import AttackRecipeError, UsageError
+
+    if debug:
+        raise exc
+    if isinstance(exc, UsageError):
+        raise click.UsageError(str(exc)) from exc
+    if isinstance(exc, AttackRecipeError):
+        raise RuntimeFailure(str(exc)) from exc
+    raise RuntimeFailure(
+        f"unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback)"
+    ) from exc
+
+
+class RuntimeFailure(click.ClickException):
+    """Exit 1 with a one-line ``error: ...`` message (no traceback)."""
+
+    exit_code = 1
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.format_message()}", file=file, err=file is None)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", "-V", prog_name="attack-recipe")
+def main() -> None:
+    """Find the inputs on which a text classifier fails."""
+
+
+@main.command("run")
+@click.option("--recipe", default="textfooler", show_default=True, help="Attack recipe (see `attack-recipe list recipes`).")
+@click.option("--model", default=None, help="Victim: HF id, path, module:callable, http URL or built-in name "
+              "[default: built-in sentiment-minilm].")
+@click.option("--dataset", default=None, help="Built-in name, .csv/.jsonl file or HF dataset id "
+              "[default: tweets when --model is omitted; required otherwise].")
+@click.option("--split", default="test", show_default=True)
+@click.option("--num-examples", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--query-budget", type=click.IntRange(min=1), default=None, help="Max unique victim queries per example.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Output folder [default: runs/<recipe>-<model>-<dataset>-s<seed>].")
+@click.option("--text-column", default=None, help="Column holding the text (csv/jsonl/HF datasets).")
+@click.option("--label-column", default=None, help="Column holding the label.")
+@click.option("--device", default=None, help="cpu, cuda, cuda:1, mps ... [default: best available].")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Texts per victim forward pass.")
+@click.option("--show-examples", type=click.IntRange(min=0), default=3, show_default=True,
+              help="Successful examples to show as word diffs.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, table or examples; one summary line.")
+@click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
+def run_command(recipe, model, dataset, split, num_examples, offset, seed, query_budget, out_dir,
+                text_column, label_column, device, batch_size, show_examples, quiet, debug) -> None:
+    """Attack a model over a dataset; write results.jsonl and summary.json."""
+    from .evaluation.config import RunConfig, execute, prepare
+
+    with _logging_to_stderr(debug):
+        try:
+            config = RunConfig(
+                recipe=recipe, model=model, dataset=dataset, split=split, num_examples=num_examples,
+                offset=offset, seed=seed, query_budget=query_budget, out_dir=out_dir,
+                text_column=text_column, label_column=label_column, device=device, batch_size=batch_size,
+            )
+            prepared = prepare(config)
+        except Exception as exc:
+            _fail(exc, debug)
+            return
+
+        from rich.console import Console
+
+        from .evaluation.console import print_examples, print_summary, progress
+
+        out = Console(highlight=False)
+        try:
+            if quiet:
+                outcome = execute(prepared)
+            else:
+                with progress(len(prepared.examples), Console(stderr=True),
+                              description=f"{config.recipe} on {prepared.dataset_name}") as reporter:
+                    outcome = execute(prepared, on_result=reporter)
+        except KeyboardInterrupt:
+            click.echo(f"interrupted; partial results kept in {config.resolved_out_dir}", err=True)
+            raise SystemExit(130)
+        except Exception as exc:
+            _fail(exc, debug)
+            return
+
+        s = outcome.summary
+        if quiet:
+            rate = s["attack_success_rate"]
+            click.echo(
+                f"succeeded {s['succeeded']}, failed {s['failed']}, skipped {s['skipped']}, errors {s['errors']}; "
+                f"success rate {'–' if rate is None else f'{100 * rate:.1f}%'}"
+            )
+        else:
+            print_summary(s, out)
+            if show_examples:
+                out.print()
+                print_examples(outcome.results, out, n=show_examples,
+                               label_names=getattr(prepared.victim, "labels", None))
+        click.echo(f"results: {outcome.results_path}")
+        click.echo(f"summary: {outcome.summary_path}")
+
+
+def _normalise_kind(ctx, param, value):
+    if value is None:
+        return None
+    v = value.lower()
+    v = _KIND_ALIASES.get(v, v)
+    if v not in KINDS:
+        from .errors import UnknownNameError
+
+        raise click.BadParameter(str(UnknownNameError("kind", value, KINDS)))
+    return v
+
+
+@main.command("list")
+@click.argument("kind", required=False, callback=_normalise_kind)
+def list_command(kind: str | None) -> None:
+    """List recipes, components, victims and built-in datasets (or one KIND of them)."""
+    from . import registry
+
+    for k in [kind] if kind else list(KINDS):
+        click.secho(f"{k if k == 'search' else k + 's'}:", bold=True)
+        if k == "dataset":
+            _list_datasets()
+            continue
+        entries = registry.describe(k)
+        if not entries:
+            click.echo("  (none registered)")
+        width = max((len(e.name) for e in entries), default=0)
+        for e in entries:
+            if e.error:
+                click.echo(f"  {e.name:<{width}}  " + click.style(f"[broken] {e.error}", fg="red"))
+            else:
+                click.echo(f"  {e.name:<{width}}  {e.description or ''}".rstrip())
+        click.echo()
+
+
+def _list_datasets() -> None:
+    try:
+        from .resources.datasets import builtin_dataset_names
+
+        names = list(builtin_dataset_names())
+    except Exception as exc:  # a broken resources module must not take `list` down
+        click.echo("  " + click.style(f"[unavailable] {type(exc).__name__}: {exc}", fg="red"))
+        return
+    for name in names or ["(none)"]:
+        click.echo(f"  {name}")
+    click.echo("  (also: a .csv / .jsonl file, or a Hugging Face dataset id)")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

@@ -1,0 +1,180 @@
+"""Terminal output for runs: the summary table, coloured word diffs and a progress bar (rich)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from typing import Any, Iterator, Sequence
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from ..attacks.results import AttackResult, Status
+from ..attacks.text import AttackedText
+
+
+def _pct(value: float | None, *, fraction: bool = True) -> str:
+    if value is None:
+        return "–"
+    return f"{100 * value:.1f}%" if fraction else f"{value:.1f}%"
+
+
+def _num(value: float | None, fmt: str = "{:.1f}") -> str:
+    return "–" if value is None else fmt.format(value)
+
+
+def _rows(s: dict[str, Any]) -> list[tuple[str, str]]:
+    total = s.get("total", 0)
+    budget = s.get("budget_exhausted", 0)
+    failed = str(s.get("failed", 0)) + (f" ({budget} out of query budget)" if budget else "")
+    return [
+        ("Examples", str(total)),
+        ("Succeeded", str(s.get("succeeded", 0))),
+        ("Failed", failed),
+        ("Skipped (model already wrong)", str(s.get("skipped", 0))),
+        ("Errors", str(s.get("errors", 0))),
+        ("Attack success rate", _pct(s.get("attack_success_rate"))),
+        ("Accuracy before attack", _pct(s.get("accuracy_before"))),
+        ("Accuracy under attack", _pct(s.get("accuracy_under_attack"))),
+        ("Queries per success (mean / median)",
+         f"{_num(s.get('mean_queries_per_success'))} / {_num(s.get('median_queries_per_success'), '{:g}')}"),
+        ("Queries per attempted example", _num(s.get("mean_queries_per_attempt"))),
+        ("Cache hits per attempted example", _num(s.get("mean_cache_hits_per_attempt"))),
+        ("Seconds per success (all attempts)", _num(s.get("seconds_per_success"), "{:.3f}")),
+        ("Seconds per attempted example", _num(s.get("mean_seconds_per_attempt"), "{:.3f}")),
+        ("Words perturbed (successes)", _pct(s.get("perturbed_word_pct"), fraction=False)),
+        ("Mean similarity (successes)", _num(s.get("mean_similarity"), "{:.3f}")),
+    ]
+
+
+def time_split_line(split: dict[str, Any] | None) -> str:
+    """``time: 12.3 s = victim 8.1 s (66%) · encoder ... · rest ...``."""
+    if not split:
+        return "time: –"
+    parts = []
+    for key, label in (("victim", "victim"), ("encoder", "encoder"), ("lm", "LM"), ("rest", "rest")):
+        pct = split.get(f"{key}_pct")
+        parts.append(f"{label} {split.get(f'{key}_seconds', 0.0):.2f} s ({'–' if pct is None else f'{pct:.0f}%'})")
+    return f"time: {split.get('total_seconds', 0.0):.2f} s = " + " · ".join(parts)
+
+
+def print_summary(summary: dict[str, Any], console: Console, *, title: str | None = None) -> None:
+    """A two-column table with every figure of :func:`~attack_recipe.evaluation.metrics.summarize`."""
+    if title is None:
+        run = summary.get("run") or {}
+        bits = [run.get(k) for k in ("recipe", "model", "dataset") if run.get(k)]
+        title = "Attack results" + (f": {' · '.join(map(str, bits))}" if bits else "")
+        if summary.get("interrupted"):
+            title += " (interrupted)"
+    table = Table(title=title, show_header=False, title_justify="left")
+    table.add_column("figure", style="bold")
+    table.add_column("value", justify="right")
+    for label, value in _rows(summary):
+        table.add_row(label, value)
+    console.print(table)
+    console.print(time_split_line(summary.get("time_split")), soft_wrap=True)
+
+
+def _label(index: int | None, names: Sequence[str] | None) -> str:
+    if index is None:
+        return "?"
+    if names and 0 <= index < len(names):
+        return str(names[index])
+    return str(index)
+
+
+def word_diff(original: str, perturbed: str, changed: Sequence[int] | None = None) -> Text:
+    """One line: unchanged words plain, removed words red struck through, new words green."""
+    a, b = AttackedText(original), AttackedText(perturbed)
+    if a.num_words != b.num_words:  # not a word-for-word edit: show both texts
+        out = Text(original, style="red strike")
+        out.append("\n")
+        out.append(perturbed, style="green")
+        return out
+    changed_set = set(changed) if changed else {i for i, (x, y) in enumerate(zip(a.words, b.words)) if x != y}
+    out = Text(a.separators[0])
+    for i, word in enumerate(a.words):
+        if i in changed_set and b.words[i] != word:
+            out.append(word, style="red strike")
+            out.append(" ")
+            out.append(b.words[i], style="bold green")
+        else:
+            out.append(word)
+        out.append(a.separators[i + 1])
+    return out
+
+
+def print_examples(
+    results: Sequence[AttackResult],
+    console: Console,
+    n: int = 3,
+    *,
+    label_names: Sequence[str] | None = None,
+) -> int:
+    """Show up to ``n`` successful examples as coloured word diffs; returns how many were shown."""
+    shown = 0
+    for r in results:
+        if shown >= n:
+            break
+        if r.status != Status.SUCCEEDED or r.perturbed_text is None:
+            continue
+        before = f"{_label(r.original_prediction, label_names)} ({_num(r.original_score, '{:.2f}')})"
+        after = f"{_label(r.perturbed_prediction, label_names)} ({_num(r.perturbed_score, '{:.2f}')})"
+        header = Text(f"example {r.example_id}: ", style="bold")
+        header.append(before)
+        header.append(" → ")
+        header.append(after, style="bold")
+        header.append(f"   {len(r.changed_indices)}/{r.num_words} words, {r.queries} queries", style="dim")
+        console.print(header)
+        console.print(word_diff(r.original_text, r.perturbed_text, r.changed_indices))
+        console.print()
+        shown += 1
+    return shown
+
+
+class ProgressReporter:
+    """Callable passed as ``on_result``: advances the bar and updates the live success rate."""
+
+    def __init__(self, progress: Progress, task_id):
+        self._progress = progress
+        self._task = task_id
+        self.succeeded = 0
+        self.attempted = 0
+        self.errors = 0
+
+    def __call__(self, result: AttackResult) -> None:
+        if result.status == Status.SUCCEEDED:
+            self.succeeded += 1
+        if result.status in (Status.SUCCEEDED, Status.FAILED):
+            self.attempted += 1
+        if result.status == Status.ERROR:
+            self.errors += 1
+        self._progress.update(self._task, advance=1, rate=self.rate_text())
+
+    def rate_text(self) -> str:
+        rate = "–" if not self.attempted else f"{100 * self.succeeded / self.attempted:.0f}%"
+        text = f"success rate {rate} ({self.succeeded}/{self.attempted})"
+        return text + (f", {self.errors} errors" if self.errors else "")
+
+
+@contextmanager
+def progress(total: int, console: Console | None = None, *, description: str = "attacking") -> Iterator[ProgressReporter]:
+    """A progress bar on stderr with a live "success rate x% (s/a)" field.
+
+    Safe without a terminal (CliRunner, CI logs): rich then skips live refreshes.
+    """
+    console = console or Console(stderr=True)
+    bar = Progress(
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=not console.is_terminal,  # no leftover bar in logs; keep the final bar in a terminal
+    )
+    with bar:
+        task = bar.add_task(description, total=total, rate="success rate – (0/0)")
+        yield ProgressReporter(bar, task)

@@ -1,0 +1,200 @@
+"""The ``attack-recipe`` command line, in-process (click's CliRunner)."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from attack_recipe import __version__
+from attack_recipe.attacks.attack import Attack
+from attack_recipe.attacks.search.base import SearchMethod
+from attack_recipe.attacks.transformations.base import WordSwap
+from attack_recipe.cli import main
+from attack_recipe.evaluation import config as config_module
+from attack_recipe.testing import SENTIMENT_EXAMPLES, KeywordSentimentVictim
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def write_csv(path, header, rows):
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+# -- list / version ---------------------------------------------------------------------------
+
+
+def test_version(runner):
+    result = runner.invoke(main, ["--version"])
+    assert result.exit_code == 0 and __version__ in result.output
+
+
+def test_list_everything(runner):
+    result = runner.invoke(main, ["list"])
+    assert result.exit_code == 0, result.output
+    for header in ("recipes:", "transformations:", "constraints:", "search:", "victims:", "datasets:"):
+        assert header in result.output
+    assert "textfooler" in result.output and "toy-sentiment" in result.output
+
+
+def test_list_one_kind_accepts_plural(runner):
+    result = runner.invoke(main, ["list", "recipes"])
+    assert result.exit_code == 0
+    assert result.output.startswith("recipes:") and "victims:" not in result.output
+
+
+def test_list_unknown_kind_is_a_usage_error(runner):
+    result = runner.invoke(main, ["list", "recipies"])
+    assert result.exit_code == 2
+    assert "Did you mean 'recipe'" in result.output
+
+
+def test_list_shows_broken_plugins_without_crashing(runner, monkeypatch):
+    from attack_recipe import registry
+
+    monkeypatch.setattr(registry, "describe", lambda kind: [
+        registry.Entry(kind, "ok", "m:ok", description="works"),
+        registry.Entry(kind, "bad", "m:bad", error="recipe 'bad' (m:bad) failed to import: ImportError: nope"),
+    ])
+    result = runner.invoke(main, ["list", "recipe"])
+    assert result.exit_code == 0
+    assert "ok   works" in result.output and "[broken] recipe 'bad'" in result.output
+
+
+# -- run: usage errors (exit 2) ------------------------------------------------------------------
+
+
+def test_unknown_recipe_suggests_the_right_one(runner, tmp_path):
+    result = runner.invoke(main, ["run", "--recipe", "textfoolr", "--model", "toy-sentiment",
+                                  "--dataset", "x.csv", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "Did you mean 'textfooler'?" in result.output
+
+
+def test_model_without_dataset_is_a_usage_error(runner):
+    result = runner.invoke(main, ["run", "--model", "toy-sentiment"])
+    assert result.exit_code == 2
+    assert "a dataset is required" in result.output
+
+
+@pytest.mark.parametrize("args", [["--num-examples", "0"], ["--query-budget", "0"], ["--batch-size", "-1"]])
+def test_numbers_are_validated(runner, args):
+    result = runner.invoke(main, ["run", *args])
+    assert result.exit_code == 2
+    assert "Invalid value" in result.output
+
+
+# -- run: the CLI layer on a stubbed loader (independent of datasets and model loading) ------------
+
+
+class _Antonyms(WordSwap):
+    def replacements(self, word, index, text, rng=None):
+        return {"good": ["bad"], "great": ["poor"], "love": ["hate"]}.get(word.lower(), [])
+
+
+class _Greedy(SearchMethod):
+    def search(self, ctx, initial):
+        best = initial
+        while not best.success:
+            scored = ctx.evaluate(ctx.neighbours(best.text))
+            if not scored:
+                return best
+            nxt = max(scored, key=lambda s: s.score)
+            if nxt.score <= best.score:
+                return best
+            best = nxt
+        return best
+
+
+def _fake_prepare(config):
+    victim = KeywordSentimentVictim()
+    examples = [config_module._Example(str(i), t, l) for i, (t, l) in enumerate(SENTIMENT_EXAMPLES)]
+    attack = Attack(_Antonyms(), _Greedy(), similarity_model=None, name="stub")
+    examples = examples[config.offset : config.offset + config.num_examples]
+    info = {"recipe": config.recipe, "model": config.model_name, "dataset": "stub", "split": config.split}
+    return config_module.PreparedRun(config, attack, victim, examples, "stub", config.split, info)
+
+
+def test_run_prints_summary_examples_and_paths(runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(config_module, "prepare", _fake_prepare)
+    out = tmp_path / "run"
+    result = runner.invoke(main, ["run", "--model", "toy-sentiment", "--dataset", "stub", "--num-examples", "5",
+                                  "--out", str(out), "--show-examples", "2"])
+    assert result.exit_code == 0, result.output
+    assert "Attack success rate" in result.output and "Accuracy under attack" in result.output
+    assert "time:" in result.output and "victim" in result.output
+    assert "positive (" in result.output and "→ negative (" in result.output  # label before → after
+    assert f"results: {out / 'results.jsonl'}" in result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["total"] == 5 and summary["run"]["recipe"] == "textfooler"
+    assert summary["run"]["num_examples"] == 5 and summary["run"]["model"] == "toy-sentiment"
+    assert len((out / "results.jsonl").read_text().splitlines()) == 5
+
+
+def test_run_quiet_prints_one_line(runner, tmp_path, monkeypatch):
+    monkeypatch.setattr(config_module, "prepare", _fake_prepare)
+    result = runner.invoke(main, ["run", "--quiet", "--model", "m", "--dataset", "d", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert "Attack success rate" not in result.output
+    assert "succeeded " in result.output and "success rate" in result.output
+
+
+def test_run_unexpected_error_is_one_line_without_traceback(runner, tmp_path, monkeypatch):
+    def broken(config):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(config_module, "prepare", broken)
+    result = runner.invoke(main, ["run", "--model", "m", "--dataset", "d", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "error: unexpected RuntimeError: disk on fire (run again with --debug" in result.output
+    assert "Traceback" not in result.output
+    result = runner.invoke(main, ["run", "--debug", "--model", "m", "--dataset", "d", "--out", str(tmp_path)])
+    assert isinstance(result.exception, RuntimeError)
+
+
+# -- run: end to end with the real loaders and recipes ---------------------------------------------
+
+
+def _sentiment_csv(tmp_path):
+    return write_csv(tmp_path / "reviews.csv", ["text", "label"], SENTIMENT_EXAMPLES)
+
+
+def test_run_end_to_end_on_toy_victim(runner, tmp_path):
+    data = _sentiment_csv(tmp_path)
+    out = tmp_path / "run"
+    result = runner.invoke(main, ["run", "--recipe", "deepwordbug", "--model", "toy-sentiment",
+                                  "--dataset", str(data), "--num-examples", "4", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["total"] == 4 and summary["errors"] == 0, result.output
+    assert summary["succeeded"] + summary["failed"] + summary["skipped"] == 4
+    assert summary["run"]["recipe"] == "deepwordbug" and summary["run"]["model"] == "toy-sentiment"
+    assert len((out / "results.jsonl").read_text().splitlines()) == 4
+
+
+def test_csv_without_text_column_names_the_columns(runner, tmp_path):
+    data = write_csv(tmp_path / "bad.csv", ["review", "stars"], [("good film", 1), ("bad film", 0)])
+    result = runner.invoke(main, ["run", "--recipe", "deepwordbug", "--model", "toy-sentiment",
+                                  "--dataset", str(data), "--out", str(tmp_path / "run")])
+    assert result.exit_code == 1, result.output
+    assert "error:" in result.output and "Traceback" not in result.output
+    assert "review" in result.output and "stars" in result.output
+
+
+def test_nonexistent_model_path_is_a_clear_error(runner, tmp_path):
+    data = _sentiment_csv(tmp_path)
+    missing = tmp_path / "no-such-model"
+    result = runner.invoke(main, ["run", "--recipe", "deepwordbug", "--model", str(missing),
+                                  "--dataset", str(data), "--out", str(tmp_path / "run")])
+    assert result.exit_code == 1, result.output
+    assert "error:" in result.output and "no-such-model" in result.output
+    assert "Traceback" not in result.output
