@@ -25,7 +25,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import ResourceNotFoundError, UsageError
-from .paths import network_allowed, package_path
+from .paths import hub_reachable, network_allowed, package_path
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -198,6 +198,9 @@ def resolve_sentence_encoder(name_or_path: str | None = None) -> tuple[str, str,
                    f"(unset HF_HUB_OFFLINE) so {requested!r} can be fetched from the hub")
     if not network_allowed():
         tried.append(f"Hugging Face hub {hub_id!r} (skipped: offline mode is set)")
+        raise ResourceNotFoundError(f"sentence encoder {name!r}", tried, install)
+    if not hub_reachable():
+        tried.append(f"Hugging Face hub {hub_id!r} (not reachable from this machine)")
         raise ResourceNotFoundError(f"sentence encoder {name!r}", tried, install)
     return name, hub_id, tried
 

@@ -65,3 +65,31 @@ def network_allowed() -> bool:
         if os.environ.get(var, "").strip().lower() not in ("", "0", "false", "no", "off"):
             return False
     return True
+
+
+def hub_reachable(timeout: float = 3.0) -> bool:
+    """Whether the Hugging Face hub (``$HF_ENDPOINT`` or huggingface.co) accepts a TCP connection.
+
+    Why: without ``HF_HUB_OFFLINE``, huggingface_hub retries a dead network for ~25 s before failing.
+    One short connection attempt lets an offline user get the install command at once.
+    """
+    return host_reachable(os.environ.get("HF_ENDPOINT") or "https://huggingface.co", timeout)
+
+
+def host_reachable(url_or_host: str, timeout: float = 3.0) -> bool:
+    """False when offline mode is set or a TCP connection to the host cannot be opened in ``timeout``."""
+    import socket
+    import urllib.parse
+
+    if not network_allowed():
+        return False
+    parsed = urllib.parse.urlsplit(url_or_host if "://" in url_or_host else f"https://{url_or_host}")
+    host = parsed.hostname
+    if not host:
+        return False
+    port = parsed.port or (80 if parsed.scheme == "http" else 443)
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return True
+    except OSError:
+        return False

@@ -22,13 +22,12 @@ import functools
 import os
 import pathlib
 import shutil
-import socket
 import tempfile
 import warnings
 from typing import Any
 
 from ..errors import ResourceNotFoundError
-from .paths import cache_dir, network_allowed
+from .paths import cache_dir, host_reachable
 
 DEBIAN_WORDNET = pathlib.Path("/usr/share/wordnet")
 APT_INSTALL = "apt-get install -y wordnet-base wordnet-sense-index"
@@ -161,14 +160,8 @@ def build_from_debian(source: pathlib.Path = DEBIAN_WORDNET,
     return dest
 
 
-def _network_reachable(host: str = "raw.githubusercontent.com", timeout: float = 3.0) -> bool:
-    if not network_allowed():
-        return False
-    try:
-        with socket.create_connection((host, 443), timeout=timeout):
-            return True
-    except OSError:
-        return False
+def _network_reachable() -> bool:
+    return host_reachable("https://raw.githubusercontent.com")
 
 
 @functools.lru_cache(maxsize=1)
