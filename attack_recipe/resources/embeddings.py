@@ -280,7 +280,7 @@ def load_word_embedding(name: str = DEFAULT_NAME, path: str | None = None,
         p = pathlib.Path(explicit).expanduser()
         where = "path argument" if path else f"${ENV_VAR}"
         if p.exists():
-            return _from_path(p, name if path or name != DEFAULT_NAME else p.name, vocab_size)
+            return _from_path(p, p.name if name == DEFAULT_NAME else name, vocab_size)
         tried.append(f"{where}: {p} (does not exist)")
         if path:
             raise ResourceNotFoundError(f"word embedding {name!r}", tried,
