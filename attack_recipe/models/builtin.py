@@ -42,6 +42,7 @@ HPARAMS: dict[str, Any] = {
     "weight_decay": 0.01,
     "warmup_ratio": 0.06,
     "max_grad_norm": 1.0,
+    "length_bucketing": True,
 }
 SEED = 0
 
@@ -111,6 +112,23 @@ def _batches(tokenizer, texts: Sequence[str], labels: Sequence[int], batch_size:
         yield enc
 
 
+def _bucketed_order(lengths: Sequence[int], batch_size: int, rng: random.Random, pool_batches: int = 50) -> list[int]:
+    """A seeded shuffle in which each batch holds texts of similar length (less padding, same data).
+
+    Shuffle, cut into pools of ``pool_batches`` batches, sort each pool by length, cut it into batches,
+    then shuffle the batches: every example is seen once per epoch, batches stay random in order.
+    """
+    order = list(range(len(lengths)))
+    rng.shuffle(order)
+    pool = batch_size * pool_batches
+    batches = []
+    for start in range(0, len(order), pool):
+        chunk = sorted(order[start : start + pool], key=lambda i: lengths[i])
+        batches += [chunk[j : j + batch_size] for j in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return [i for batch in batches for i in batch]
+
+
 def _accuracy(victim: HuggingFaceVictim, examples) -> float:
     import numpy as np
 
@@ -166,12 +184,19 @@ def build_sentiment_minilm(folder: Path | None = None, *, progress: bool = True,
 
     torch.manual_seed(seed)
     tokenizer = AutoTokenizer.from_pretrained(str(base))
-    model = AutoModelForSequenceClassification.from_pretrained(
-        str(base),
-        num_labels=2,
-        id2label=dict(enumerate(LABEL_NAMES)),
-        label2id={name: i for i, name in enumerate(LABEL_NAMES)},
-    )
+    from transformers.utils import logging as hf_logging
+
+    verbosity = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()  # the "newly initialized classifier" notice is expected here
+    try:
+        model = AutoModelForSequenceClassification.from_pretrained(
+            str(base),
+            num_labels=2,
+            id2label=dict(enumerate(LABEL_NAMES)),
+            label2id={name: i for i, name in enumerate(LABEL_NAMES)},
+        )
+    finally:
+        hf_logging.set_verbosity(verbosity)
     model.train()
     no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
     groups = [
@@ -183,12 +208,17 @@ def build_sentiment_minilm(folder: Path | None = None, *, progress: bool = True,
     total_steps = steps_per_epoch * hp["epochs"]
     scheduler = get_linear_schedule_with_warmup(optimizer, int(hp["warmup_ratio"] * total_steps), total_steps)
 
+    lengths = [len(ids) for ids in tokenizer(texts, truncation=True, max_length=hp["max_length"])["input_ids"]]
     running = None
     with _progress(progress) as bar:
         task = bar.add_task("training", total=total_steps)
         for epoch in range(hp["epochs"]):
-            order = list(range(len(texts)))
-            random.Random(seed + 1 + epoch).shuffle(order)
+            rng_epoch = random.Random(seed + 1 + epoch)
+            if hp["length_bucketing"]:
+                order = _bucketed_order(lengths, hp["batch_size"], rng_epoch)
+            else:
+                order = list(range(len(texts)))
+                rng_epoch.shuffle(order)
             epoch_texts = [texts[i] for i in order]
             epoch_labels = [labels[i] for i in order]
             for batch in _batches(tokenizer, epoch_texts, epoch_labels, hp["batch_size"], hp["max_length"]):
@@ -253,6 +283,9 @@ def _save_atomically(folder: Path, model, tokenizer, card: dict[str, Any]) -> No
         model.save_pretrained(tmp)
         tokenizer.save_pretrained(tmp)
         (tmp / CARD).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")  # last: completion marker
+        for item in tmp.iterdir():  # mkdtemp/safetensors create private files; a cache is readable
+            item.chmod(0o644 if item.is_file() else 0o755)
+        tmp.chmod(0o755)
         if folder.exists():
             old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
             os.replace(folder, old)

@@ -41,10 +41,6 @@ def default_device() -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def _offline() -> bool:
-    return any(os.environ.get(v, "").strip().lower() in {"1", "true", "yes", "on"} for v in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"))
-
-
 def resolve_model_source(name_or_path: str | os.PathLike) -> str:
     """Return a loadable local path or hub id; raise a clear error for a path that does not exist."""
     spec = os.fspath(name_or_path)
@@ -71,21 +67,55 @@ def resolve_model_source(name_or_path: str | os.PathLike) -> str:
     return spec  # a hub id
 
 
-def _hub_error(spec: str, exc: Exception) -> ResourceNotFoundError:
-    text = f"{type(exc).__name__}: {exc}".strip()
-    first = text.splitlines()[0] if text else type(exc).__name__
-    if _offline():
-        why = f"Hugging Face hub id {spec!r}: not in the local HF cache and HF_HUB_OFFLINE/TRANSFORMERS_OFFLINE is set ({first})"
-    elif "not a valid model identifier" in text or "RepositoryNotFound" in text or "404" in text:
-        why = f"Hugging Face hub id {spec!r}: the hub does not have it, or it is private ({first})"
-    else:
-        why = f"Hugging Face hub id {spec!r}: the hub could not be reached or the download failed ({first})"
+def _hub_error(spec: str, reason: str) -> ResourceNotFoundError:
     return ResourceNotFoundError(
         f"victim model {spec!r}",
-        [why],
+        [f"Hugging Face hub id {spec!r} in the local HF cache: not there", f"Hugging Face hub id {spec!r}: {reason}"],
         "go online once so the hub can be reached (it caches the model), or, offline, pass a local folder "
         "written by save_pretrained (e.g. `--model ./my-model`)",
     )
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
+
+
+def _load_parts(source: str, model_kwargs: dict[str, Any]):
+    """(model, tokenizer) from a local folder, the local HF cache, or the hub, with a clear error."""
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+    def load(**extra: Any):
+        tokenizer = AutoTokenizer.from_pretrained(source, **extra)
+        model = AutoModelForSequenceClassification.from_pretrained(source, **extra, **model_kwargs)
+        return model, tokenizer
+
+    if Path(source).exists():
+        try:
+            return load()
+        except OSError as exc:
+            raise ResourceNotFoundError(
+                f"victim model {source!r}",
+                [f"model path {Path(source).resolve()}: {_first_line(exc)}"],
+                "make sure the folder holds the weights and tokenizer files written by save_pretrained",
+            ) from exc
+    try:
+        return load(local_files_only=True)  # a hub model cached earlier works offline
+    except OSError:
+        pass
+    from ..resources.paths import hub_reachable, network_allowed
+
+    if not network_allowed():
+        raise _hub_error(source, "not tried: an offline variable (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE, ATTACK_RECIPE_OFFLINE) is set")
+    if not hub_reachable():
+        raise _hub_error(source, "the hub could not be reached from this machine (offline?)")
+    try:
+        return load()
+    except OSError as exc:
+        text = str(exc)
+        if "not a valid model identifier" in text or "RepositoryNotFound" in text or "404" in text:
+            raise _hub_error(source, f"the hub does not have it, or it is private ({_first_line(exc)})") from exc
+        raise _hub_error(source, f"the download failed ({_first_line(exc)})") from exc
 
 
 class HuggingFaceVictim(Victim):
@@ -154,20 +184,8 @@ class HuggingFaceVictim(Victim):
 
         ``model_kwargs`` go to ``AutoModelForSequenceClassification.from_pretrained``.
         """
-        from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
         source = resolve_model_source(name_or_path)
-        try:
-            tokenizer = AutoTokenizer.from_pretrained(source)
-            model = AutoModelForSequenceClassification.from_pretrained(source, **model_kwargs)
-        except OSError as exc:
-            if Path(source).exists():
-                raise ResourceNotFoundError(
-                    f"victim model {source!r}",
-                    [f"model path {Path(source).resolve()}: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}"],
-                    "make sure the folder holds the weights and tokenizer files written by save_pretrained",
-                ) from exc
-            raise _hub_error(source, exc) from exc
+        model, tokenizer = _load_parts(source, model_kwargs)
         logger.debug("loaded %s (%s)", source, type(model).__name__)
         return cls(model, tokenizer, name=name or os.fspath(name_or_path), device=device, batch_size=batch_size, max_length=max_length)
 
