@@ -1,11 +1,67 @@
 """attack-recipe: find the inputs on which a text classifier fails.
 
-``import attack_recipe`` is light (standard library and this package only); models, encoders and
-datasets load on first use.
+``import attack_recipe`` is light (standard library and this package's small modules only); models,
+encoders and datasets load on first use. The public API::
+
+    import attack_recipe as ar
+    attack = ar.load_recipe("textfooler")
+    victim = ar.load_victim()                       # the built-in sentiment-minilm
+    result = attack.run(victim, "what a lovely day", label="positive")
+    outcome = ar.run_dataset(attack, victim, ar.load_dataset("tweets", "test", num_examples=20).examples)
 """
 
+from __future__ import annotations
+
+import importlib
 import logging as _logging
 
 __version__ = "0.1.0"
 
 _logging.getLogger(__name__).addHandler(_logging.NullHandler())
+
+#: public name -> "module:attribute", imported on first access (keeps ``import attack_recipe`` light)
+_LAZY = {
+    "Attack": "attack_recipe.attacks.attack:Attack",
+    "AttackedText": "attack_recipe.attacks.text:AttackedText",
+    "AttackResult": "attack_recipe.attacks.results:AttackResult",
+    "Status": "attack_recipe.attacks.results:Status",
+    "Untargeted": "attack_recipe.attacks.goals:Untargeted",
+    "Targeted": "attack_recipe.attacks.goals:Targeted",
+    "Threshold": "attack_recipe.attacks.goals:Threshold",
+    "Victim": "attack_recipe.models.base:Victim",
+    "load_victim": "attack_recipe.models.loading:load_victim",
+    "load_dataset": "attack_recipe.resources.datasets:load_dataset_examples",
+    "run_dataset": "attack_recipe.evaluation.harness:run_dataset",
+    "summarize": "attack_recipe.evaluation.metrics:summarize",
+    "AttackRecipeError": "attack_recipe.errors:AttackRecipeError",
+}
+
+__all__ = sorted([*_LAZY, "load_recipe", "list_recipes", "__version__"])
+
+
+def load_recipe(name: str, **options):
+    """Build the registered recipe ``name`` (e.g. "textfooler"), passing ``options`` to its factory."""
+    from .registry import load
+
+    return load("recipe", name)(**options)
+
+
+def list_recipes() -> list[str]:
+    """Names of every registered recipe (built-ins and plugins), without importing them."""
+    from .registry import names
+
+    return names("recipe")
+
+
+def __getattr__(name: str):
+    target = _LAZY.get(name)
+    if target is None:
+        raise AttributeError(f"module 'attack_recipe' has no attribute {name!r}")
+    module, attr = target.split(":")
+    value = getattr(importlib.import_module(module), attr)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return __all__

@@ -145,6 +145,9 @@ def run_dataset(
     def finish(**flags: Any) -> dict[str, Any]:
         summary = summarize(results)
         summary["run"] = {**info, "finished_at": _utc_now(), "num_attacked": len(results)}
+        # the identifying facts also sit at the top level, where readers of summary.json look first
+        for key in ("recipe", "model", "dataset", "split", "seed", "num_examples", "query_budget"):
+            summary.setdefault(key, info.get(key))
         summary["interrupted"] = bool(flags.pop("interrupted", False))
         summary.update(flags)
         if out is not None:

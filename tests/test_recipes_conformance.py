@@ -1,0 +1,60 @@
+"""One conformance test over every registered recipe, on the toy victim (seconds).
+
+Each recipe must build, show its configuration in ``repr``, run, honour its constraints on the
+result (re-checked independently of the search), move the score or report Failed/Skipped, and
+respect a query budget exactly.
+"""
+
+import pytest
+
+from attack_recipe import list_recipes, load_recipe
+from attack_recipe.attacks.results import Status
+from attack_recipe.attacks.text import AttackedText
+from attack_recipe.testing import SENTIMENT_EXAMPLES, KeywordSentimentVictim
+
+RECIPES = list_recipes()
+
+
+def test_builtin_recipes_registered():
+    assert {"textfooler", "pwws", "deepwordbug"} <= set(RECIPES)
+
+
+@pytest.fixture(scope="module")
+def victim():
+    return KeywordSentimentVictim()
+
+
+@pytest.mark.parametrize("name", RECIPES)
+def test_recipe_conforms(name, victim):
+    attack = load_recipe(name)
+    assert name in repr(attack) and "constraints=" in repr(attack)
+    statuses = []
+    for i, (text, label) in enumerate(SENTIMENT_EXAMPLES[:6]):
+        r = attack.run(victim, text, label, example_id=f"ex{i}", seed=0)
+        statuses.append(r.status)
+        assert r.status in (Status.SUCCEEDED, Status.FAILED, Status.SKIPPED)
+        assert r.queries >= 1
+        if r.status is Status.SUCCEEDED:
+            perturbed = AttackedText(r.perturbed_text)
+            assert victim([r.perturbed_text])[0].argmax() != label
+            # re-check every post-transformation constraint on the final text alone
+            candidate = AttackedText(text).replace_words(
+                {i: w for i, w in enumerate(perturbed.words) if w != AttackedText(text).words[i]})
+            assert sorted(candidate.modified_indices) == list(r.changed_indices)
+            for constraint in attack.constraints:
+                assert constraint.check(candidate), f"{constraint!r} rejects the result {r.perturbed_text!r}"
+            allowed = set()
+            original = AttackedText(text)
+            for pre in attack.pre_constraints:
+                if type(pre).__name__ == "StopwordModification":
+                    allowed = pre.modifiable(original)
+                    assert set(r.changed_indices) <= allowed
+    assert Status.SUCCEEDED in statuses, f"{name} never succeeded on the toy victim"
+
+
+@pytest.mark.parametrize("name", RECIPES)
+def test_recipe_respects_query_budget(name, victim):
+    attack = load_recipe(name)
+    for i, (text, label) in enumerate(SENTIMENT_EXAMPLES):
+        r = attack.run(victim, text, label, example_id=f"ex{i}", query_budget=5)
+        assert r.queries <= 5
