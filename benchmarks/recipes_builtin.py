@@ -38,12 +38,13 @@ def main() -> None:
     parser.add_argument("--recipes", nargs="*", default=None)
     parser.add_argument("--num-examples", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--model", default=None, help="victim spec (default: built-in sentiment-minilm)")
     parser.add_argument("--out", default="benchmarks/runs")
     args = parser.parse_args()
 
     rows = []
     for recipe in args.recipes or list_recipes():
-        config = RunConfig(recipe=recipe, num_examples=args.num_examples, seed=args.seed,
+        config = RunConfig(recipe=recipe, model=args.model, dataset="tweets", num_examples=args.num_examples, seed=args.seed,
                            out_dir=str(Path(args.out) / recipe))
         started = time.perf_counter()
         prepared = prepare(config)

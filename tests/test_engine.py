@@ -235,3 +235,10 @@ def test_reprs_show_configuration():
     attack = char_attack()
     text = repr(attack)
     assert "LevenshteinDistance(max_edit_distance=30)" in text and "wir_method='unk'" in text
+
+
+def test_urls_mentions_and_emails_are_not_words():
+    text = "@united thanks! see https://t.co/AbC1 or mail me@x.org #happy"
+    t = AttackedText(text)
+    assert t.words == ("thanks", "see", "or", "mail", "happy")
+    assert t.text == text

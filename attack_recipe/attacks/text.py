@@ -15,13 +15,22 @@ from typing import Iterable, Mapping, Sequence
 #: A word is a run of letters/digits, optionally joined by apostrophes or hyphens ("don't", "well-known").
 WORD_PATTERN = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
 
+#: Spans that are never words: URLs, e-mail addresses and @mentions. Swapping a piece of a URL or the
+#: addressee of a message changes what the text *is*, not how it is phrased, so these stay verbatim
+#: (inside the separators). Hashtag words remain words: they often carry the sentiment ("#fail").
+PROTECTED_PATTERN = r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)@\w+"
+
+_TOKEN = re.compile(f"(?P<protected>{PROTECTED_PATTERN})|(?P<word>{WORD_PATTERN.pattern})", re.UNICODE)
+
 
 def split_words(text: str) -> tuple[list[str], list[str]]:
     """Split ``text`` into words and the separators around them (``len(seps) == len(words) + 1``)."""
     words: list[str] = []
     seps: list[str] = []
     last = 0
-    for match in WORD_PATTERN.finditer(text):
+    for match in _TOKEN.finditer(text):
+        if match.lastgroup != "word":
+            continue
         seps.append(text[last : match.start()])
         words.append(match.group())
         last = match.end()

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 NAME = "sentiment-minilm"
 CARD = "victim_card.json"
 #: Bump when the recipe below changes; a cached build with another version is rebuilt.
-BUILD_VERSION = 1
+BUILD_VERSION = 2
 LABEL_NAMES = ("negative", "positive")
 #: Training recipe (see the module docstring); chosen to build in ~2-3 minutes on 2 CPU cores.
 HPARAMS: dict[str, Any] = {
@@ -43,6 +43,8 @@ HPARAMS: dict[str, Any] = {
     "warmup_ratio": 0.06,
     "max_grad_norm": 1.0,
     "length_bucketing": True,
+    # Equal numbers of positive and negative tweets (the corpus is 71 % negative): see build_sentiment_minilm.
+    "class_balanced": True,
 }
 SEED = 0
 
@@ -177,7 +179,15 @@ def build_sentiment_minilm(folder: Path | None = None, *, progress: bool = True,
     rng = random.Random(seed)
     pool = list(train.examples)
     rng.shuffle(pool)
-    pool = pool[: hp["train_examples"]]
+    if hp.get("class_balanced"):
+        # Equal numbers per class: the victim's decisions then rest on what a tweet says, not on the
+        # 71 % negative prior of this corpus (an attack on a prior-driven model mostly measures the prior).
+        per_class = hp["train_examples"] // len(LABEL_NAMES)
+        by_class = [[e for e in pool if int(e.label) == c][:per_class] for c in range(len(LABEL_NAMES))]
+        pool = [e for group in by_class for e in group]
+        rng.shuffle(pool)
+    else:
+        pool = pool[: hp["train_examples"]]
     texts = [e.text for e in pool]
     labels = [int(e.label) for e in pool]
     logger.info("building %s: %d training tweets from %s/%s, %s", NAME, len(pool), train.name, train.split, hp)
