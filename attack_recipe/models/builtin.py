@@ -80,6 +80,7 @@ def sentiment_minilm(device: str | None = None, batch_size: int = 64, rebuild: b
     """
     folder = builtin_victim_path()
     if rebuild or not _is_built(folder):
+        logger.warning("building the built-in victim %s (first use only, a few minutes on CPU) into %s", NAME, folder)
         build_sentiment_minilm(folder, progress=progress)
     return HuggingFaceVictim.from_pretrained(folder, device=device, batch_size=batch_size, name=NAME)
 
