@@ -242,3 +242,17 @@ def test_urls_mentions_and_emails_are_not_words():
     t = AttackedText(text)
     assert t.words == ("thanks", "see", "or", "mail", "happy")
     assert t.text == text
+
+
+def test_edits_record_the_search_path_and_replay():
+    from attack_recipe.evaluation.recheck import replay
+
+    t = AttackedText("a good great day")
+    step2 = t.replace_word(1, "fine").replace_word(2, "big")
+    assert step2.edits() == (((1, "fine"),), ((2, "big"),))
+    assert step2.previous.text == "a fine great day"
+    assert AttackedText("x y").previous.text == "x y"
+    attack = Attack(SYNONYMS, GreedyWordSwapWIR("delete"), [RepeatModification(), STOP], similarity_model=None)
+    r = attack.run(KeywordSentimentVictim(), "The movie was good and great.", 1)
+    assert replay(r)[-1].text == r.perturbed_text
+    assert len(r.edits) == len(r.changed_indices)

@@ -161,6 +161,7 @@ class Attack:
                 perturbed_prediction=best.prediction,
                 perturbed_score=float(best.probs[best.prediction]),
                 changed_indices=tuple(sorted(best.text.modified_indices)),
+                edits=best.text.edits(),
             )
         t = state.timers
         seconds = TimeSplit(victim=t.victim, encoder=t.encoder, lm=t.lm, total=time.perf_counter() - started)

@@ -47,6 +47,8 @@ class AttackResult:
     perturbed_prediction: int | None = None
     perturbed_score: float | None = None
     changed_indices: tuple[int, ...] = ()
+    #: the search path: one tuple of (word index, new word) per step, oldest first (for re-checks)
+    edits: tuple[tuple[tuple[int, str], ...], ...] = ()
     num_words: int = 0
     queries: int = 0  # unique texts sent to the victim (each counted once)
     cache_hits: int = 0  # lookups answered from the per-example cache, not counted as queries
@@ -67,6 +69,7 @@ class AttackResult:
         d = dataclasses.asdict(self)
         d["status"] = self.status.value
         d["changed_indices"] = list(self.changed_indices)
+        d["edits"] = [[[i, w] for i, w in step] for step in self.edits]
         d["seconds"] = {**dataclasses.asdict(self.seconds), "rest": self.seconds.rest}
         for key in ("original_score", "perturbed_score", "similarity"):
             if d[key] is not None:
@@ -85,6 +88,7 @@ class AttackResult:
         kwargs = {k: v for k, v in d.items() if k != "schema_version"}
         kwargs["status"] = Status(kwargs["status"])
         kwargs["changed_indices"] = tuple(kwargs.get("changed_indices") or ())
+        kwargs["edits"] = tuple(tuple((int(i), str(w)) for i, w in step) for step in kwargs.get("edits") or ())
         secs = dict(kwargs.get("seconds") or {})
         secs.pop("rest", None)
         kwargs["seconds"] = TimeSplit(**secs)

@@ -42,10 +42,13 @@ class AttackedText:
     """An immutable text plus the original words it was derived from.
 
     ``modified_indices`` are the word positions whose word differs from the original.
-    ``newly_modified`` is the set of positions changed by the last edit (used by windowed constraints).
+    ``newly_modified`` is the set of positions changed by the last edit (used by windowed constraints)
+    and ``parent`` the text that edit was applied to (``None`` for an original), so constraints that
+    compare a step with the previous one — as Jin et al.'s TextFooler code does — can find it, and a
+    result can list its edits in the order they were made (:meth:`edits`).
     """
 
-    __slots__ = ("words", "separators", "original_words", "newly_modified", "_text", "_modified")
+    __slots__ = ("words", "separators", "original_words", "newly_modified", "parent", "_text", "_modified")
 
     def __init__(
         self,
@@ -54,6 +57,7 @@ class AttackedText:
         *,
         original_words: Sequence[str] | None = None,
         newly_modified: Iterable[int] = (),
+        parent: "AttackedText | None" = None,
     ):
         if isinstance(text_or_words, str):
             words, seps = split_words(text_or_words)
@@ -69,6 +73,7 @@ class AttackedText:
         if len(self.original_words) != len(self.words):
             raise ValueError("original_words must have as many words as the text")
         self.newly_modified: frozenset[int] = frozenset(newly_modified)
+        self.parent = parent
         self._text: str | None = None
         self._modified: frozenset[int] | None = None
 
@@ -125,10 +130,26 @@ class AttackedText:
             self.separators,
             original_words=self.original_words,
             newly_modified=replacements.keys(),
+            parent=self,
         )
 
     def replace_word(self, index: int, word: str) -> "AttackedText":
         return self.replace_words({index: word})
+
+    @property
+    def previous(self) -> "AttackedText":
+        """The text before the last edit (the original itself for an unedited text)."""
+        return self.parent if self.parent is not None else AttackedText(
+            self.original_words, self.separators, original_words=self.original_words)
+
+    def edits(self) -> tuple[tuple[tuple[int, str], ...], ...]:
+        """The edits that led here from the original, oldest first: one ``((index, word), ...)`` per step."""
+        steps = []
+        node = self
+        while node.parent is not None:
+            steps.append(tuple(sorted((i, node.words[i]) for i in node.newly_modified)))
+            node = node.parent
+        return tuple(reversed(steps))
 
     def without_word(self, index: int) -> str:
         """The plain text with word ``index`` removed (used to rank words by deletion)."""

@@ -1,15 +1,19 @@
-"""Sentence-encoder similarity between the original and the candidate, over a window of words.
+"""Sentence-encoder similarity between a candidate and a reference text, over a window of words.
 
-Follows Jin et al.'s reference code for TextFooler: the compared span is the ``window_size`` words
-around a changed word (shifted, not shrunk, at the text edges), or the whole text when it is shorter
-than the window. Two deliberate differences, both stricter, so that the final example can be
-re-checked on its own:
+Follows Jin et al.'s reference code for TextFooler by default: the compared span is the
+``window_size`` words around the changed word (shifted, not shrunk, at the text edges), or the whole
+text when it is shorter than the window (TextAttack skips the check for such texts; we do not).
 
-* the candidate is compared with the *original* text, not with the previous step of the search;
-* every changed word's window must pass, not only the newest one's.
+``compare_against`` chooses the reference:
 
-Texts are encoded in one batch per call, and the encoder caches embeddings by text, so the original
-windows are encoded once per example.
+* ``"previous"`` (Jin et al.): the text before this step's edit, around the newly changed word(s).
+  Each step is judged on its own increment, so the drift over many steps is not bounded.
+* ``"original"`` (stricter): the original text, over the window of *every* changed word, so the final
+  example alone satisfies the constraint.
+
+Both are re-checkable: a result records its edits in order (``AttackResult.edits``), and
+``evaluation/recheck.py`` replays them step by step. Texts are encoded in one batch per call and the
+encoder caches embeddings by text, so reference windows are encoded once.
 """
 
 from __future__ import annotations
@@ -25,17 +29,22 @@ from .base import Constraint
 TEXTFOOLER_ANGULAR_THRESHOLD = 0.840845057
 
 METRICS = ("cosine", "angular")
+REFERENCES = ("previous", "original")
 
 
 class SentenceSimilarity(Constraint):
-    """similarity(original window, candidate window) >= ``threshold`` for every changed word."""
+    """similarity(reference window, candidate window) >= ``threshold`` around the changed word(s)."""
 
     timer = "encoder"
 
     def __init__(self, threshold: float = TEXTFOOLER_ANGULAR_THRESHOLD, metric: str = "angular",
-                 window_size: int | None = 15, encoder: str | object | None = None):
+                 window_size: int | None = 15, encoder: str | object | None = None,
+                 compare_against: str = "original"):
         if metric not in METRICS:
             raise UsageError(f"metric must be one of {METRICS}, got {metric!r}")
+        if compare_against not in REFERENCES:
+            raise UsageError(f"compare_against must be one of {REFERENCES}, got {compare_against!r}")
+        self.compare_against = compare_against
         self.threshold = threshold
         self.metric = metric
         self.window_size = window_size
@@ -55,13 +64,16 @@ class SentenceSimilarity(Constraint):
         return 1.0 - math.acos(max(-1.0, min(1.0, cos))) / math.pi
 
     def similarities(self, candidates: Sequence[AttackedText]) -> list[float]:
-        """Per candidate, the smallest similarity over the windows of its changed words."""
+        """Per candidate, the smallest similarity over the windows of its (newly) changed words."""
         pairs: list[list[tuple[str, str]]] = []
         texts: dict[str, None] = {}
         for cand in candidates:
-            original = AttackedText(cand.original_words, cand.separators)
-            indices = sorted(cand.modified_indices) or [0]
-            windows = {(original.window(i, self.window_size), cand.window(i, self.window_size)) for i in indices}
+            if self.compare_against == "previous":
+                reference, indices = cand.previous, sorted(cand.newly_modified)
+            else:
+                reference, indices = AttackedText(cand.original_words, cand.separators), sorted(cand.modified_indices)
+            indices = indices or [0]
+            windows = {(reference.window(i, self.window_size), cand.window(i, self.window_size)) for i in indices}
             pairs.append(sorted(windows))
             for a, b in windows:
                 texts.setdefault(a)

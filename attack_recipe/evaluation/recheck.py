@@ -1,9 +1,10 @@
-"""Re-check a finished result against its recipe's constraints, independently of the search path.
+"""Re-check a finished result against its recipe's constraints, independently of the search.
 
-Every post-transformation constraint compares a candidate with the *original* text, so the final
-adversarial text can be judged on its own: rebuild it as an edit of the original and ask each
-constraint (and the stopword rule) again. Used by tests and benchmarks to prove that what a recipe
-reports as a success is one its constraints allow.
+Each result records its edits in the order the search made them (``AttackResult.edits``). Replaying
+them from the original rebuilds every intermediate text with its true predecessor, so each
+constraint can be asked again about every step — constraints that compare with the original and
+constraints that compare a step with the previous one (Jin et al.'s similarity check) alike. Used by
+tests and benchmarks to show that every reported success is one its constraints allow.
 """
 
 from __future__ import annotations
@@ -12,20 +13,30 @@ from ..attacks.results import AttackResult, Status
 from ..attacks.text import AttackedText
 
 
+def replay(result: AttackResult) -> list[AttackedText]:
+    """The texts the search went through, original excluded, rebuilt from ``result.edits``."""
+    text = AttackedText(result.original_text)
+    steps = []
+    for step in result.edits:
+        text = text.replace_words(dict(step))
+        steps.append(text)
+    return steps
+
+
 def violated_constraints(attack, result: AttackResult) -> list[str]:
-    """Names of the constraints the result breaks (empty when it satisfies all of them)."""
+    """Descriptions of the constraints the result breaks (empty when it satisfies all of them)."""
     if result.status is not Status.SUCCEEDED or result.perturbed_text is None:
         return []
-    original = AttackedText(result.original_text)
-    perturbed = AttackedText(result.perturbed_text)
-    if perturbed.num_words != original.num_words:
-        return ["word count changed"]
-    candidate = original.replace_words(
-        {i: w for i, (w, o) in enumerate(zip(perturbed.words, original.words)) if w != o}
-    )
-    broken = [repr(c) for c in attack.constraints if not c.check(candidate)]
-    for pre in attack.pre_constraints:
-        # a pre-constraint judged on the original says which words could ever be changed
-        if type(pre).__name__ != "RepeatModification" and not candidate.modified_indices <= pre.modifiable(original):
-            broken.append(repr(pre))
+    steps = replay(result)
+    if not steps or steps[-1].text != result.perturbed_text:
+        return ["edits do not reproduce the perturbed text"]
+    broken: list[str] = []
+    for n, text in enumerate(steps, start=1):
+        broken += [f"step {n}: {c!r}" for c in attack.constraints if not c.check(text)]
+        for pre in attack.pre_constraints:
+            allowed = pre.modifiable(text.previous)
+            if not text.newly_modified <= allowed:
+                broken.append(f"step {n}: {pre!r}")
+    if sorted(steps[-1].modified_indices) != list(result.changed_indices):
+        broken.append("changed_indices do not match the edits")
     return broken

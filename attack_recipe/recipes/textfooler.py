@@ -31,10 +31,10 @@ Deviations from the paper (each forced by what loads offline, or chosen for chec
       GloVe puts antonyms near each other, so WordNet antonyms are removed from the candidates.
     * POS check: WordNet's possible parts of speech of each word (no tagger data ships offline)
       instead of NLTK's contextual tagger; nouns and verbs may swap, as in TextAttack.
-    * Similarity is checked against the original text over the window of *every* changed word
-      (the reference code compares with the previous step around the newest word), so each result
-      can be re-checked independently. Texts shorter than the window are compared whole, as in the
-      reference code (TextAttack skips the check for them).
+    * Similarity compares each step with the previous one around the newly changed word, as the
+      reference code does; texts shorter than the window are compared whole, as in the reference
+      code (TextAttack skips the check for them, which for tweets means no check at all). Use
+      ``SentenceSimilarity(compare_against="original")`` for a bound on the total drift.
     * Stopwords: our own list (attack_recipe/resources/data/stopwords.txt), not the paper's.
 """
 
@@ -70,7 +70,8 @@ def textfooler(
             StopwordModification(),
             WordEmbeddingCosine(min_cos=min_word_cos, embedding=embedding),
             PartOfSpeech(allow_verb_noun_swap=True),
-            SentenceSimilarity(threshold=sim_threshold, metric=sim_metric, window_size=window_size, encoder=encoder),
+            SentenceSimilarity(threshold=sim_threshold, metric=sim_metric, window_size=window_size,
+                               encoder=encoder, compare_against="previous"),
         ],
         search=GreedyWordSwapWIR(wir_method="delete"),
         goal=goal,
