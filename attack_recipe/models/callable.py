@@ -107,22 +107,10 @@ class SklearnVictim(Victim):
     """
 
     def __init__(self, estimator: Any, labels: Sequence[str] | None = None, *, batch_size: int = 1024, name: str | None = None):
-        if not hasattr(estimator, "predict_proba"):
-            raise UsageError(
-                f"{type(estimator).__name__} has no predict_proba; wrap it (e.g. CalibratedClassifierCV) "
-                "or use CallableVictim with your own probability function"
-            )
-        classes = getattr(estimator, "classes_", None)
-        if classes is None:
-            raise UsageError(f"{type(estimator).__name__} is not fitted (it has no classes_); call .fit(texts, labels) first")
-        classes = [c.item() if hasattr(c, "item") else c for c in classes]
-        if labels is None:
-            labels = [str(c) for c in classes]
-        elif isinstance(labels, str) or len(labels) != len(classes):
-            raise UsageError(f"expected {len(classes)} label names for classes_ {classes}, got {labels!r}")
+        classes, labels = fitted_classes(estimator, labels, what=type(estimator).__name__)
         self.estimator = estimator
-        self.classes = tuple(classes)
-        self.labels = tuple(str(label) for label in labels)
+        self.classes = classes
+        self.labels = labels
         self.batch_size = _check_batch_size(batch_size)
         steps = getattr(estimator, "steps", None)
         self._name = name or (type(steps[-1][1]).__name__ if steps else type(estimator).__name__)
@@ -138,3 +126,24 @@ class SklearnVictim(Victim):
 
     def __repr__(self) -> str:
         return f"SklearnVictim(name={self._name!r}, labels={list(self.labels)}, batch_size={self.batch_size})"
+
+
+def fitted_classes(estimator, labels=None, *, what: str = "the estimator") -> tuple[tuple, tuple[str, ...]]:
+    """(classes_, label names) of a fitted sklearn-style classifier; clear errors if it cannot serve.
+
+    ``labels`` (optional) renames the classes in ``classes_`` order.
+    """
+    if not hasattr(estimator, "predict_proba"):
+        raise UsageError(
+            f"{what} has no predict_proba; wrap it (e.g. CalibratedClassifierCV) "
+            "or use CallableVictim with your own probability function"
+        )
+    classes = getattr(estimator, "classes_", None)
+    if classes is None:
+        raise UsageError(f"{what} is not fitted (it has no classes_); call .fit(texts, labels) first")
+    classes = [c.item() if hasattr(c, "item") else c for c in classes]
+    if labels is None:
+        labels = [str(c) for c in classes]
+    elif isinstance(labels, str) or len(labels) != len(classes):
+        raise UsageError(f"expected {len(classes)} label names for classes_ {classes}, got {labels!r}")
+    return tuple(classes), tuple(str(label) for label in labels)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import UsageError
 from .base import Victim
+from .callable import fitted_classes
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -69,20 +70,11 @@ class SentenceTransformerHeadVictim(Victim):
     ):
         if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
             raise UsageError(f"expected batch_size >= 1, got {batch_size!r}")
-        if not hasattr(head, "predict_proba"):
-            raise UsageError(f"the head {type(head).__name__} has no predict_proba (try LogisticRegression)")
-        classes = getattr(head, "classes_", None)
-        if classes is None:
-            raise UsageError(f"the head {type(head).__name__} is not fitted (no classes_); fit it or use .fit(...)")
-        classes = [c.item() if hasattr(c, "item") else c for c in classes]
-        if labels is None:
-            labels = [str(c) for c in classes]
-        elif isinstance(labels, str) or len(labels) != len(classes):
-            raise UsageError(f"expected {len(classes)} label names for head classes {classes}, got {labels!r}")
+        classes, labels = fitted_classes(head, labels, what=f"the head {type(head).__name__}")
         self.encoder = _load_encoder(encoder, device)
         self.head = head
-        self.classes = tuple(classes)
-        self.labels = tuple(str(label) for label in labels)
+        self.classes = classes
+        self.labels = labels
         self.batch_size = batch_size
         self._name = name or f"{_encoder_name(self.encoder)}+{type(head).__name__}"
 
