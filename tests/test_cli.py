@@ -198,3 +198,10 @@ def test_nonexistent_model_path_is_a_clear_error(runner, tmp_path):
     assert result.exit_code == 1, result.output
     assert "error:" in result.output and "no-such-model" in result.output
     assert "Traceback" not in result.output
+
+
+def test_word_diff_marks_changes_when_colour_is_lost():
+    from attack_recipe.evaluation.console import word_diff
+
+    assert word_diff("a good day", "a fine day", markers=True).plain == "a [-good-]{+fine+} day"
+    assert word_diff("a good day", "a fine day").plain == "a good fine day"

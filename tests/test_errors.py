@@ -100,3 +100,8 @@ def test_faulty_victim_is_reported_per_example(tmp_path, text, match):
 def test_invalid_probability_tables_are_named(fn, match):
     with pytest.raises(VictimError, match=match):
         CallableVictim(fn, labels=["neg", "pos"])(["a text"])
+
+
+def test_missing_model_path_is_reported_before_asking_for_a_dataset(tmp_path):
+    result = CliRunner().invoke(main, ["run", "--model", str(tmp_path / "nope")])
+    assert result.exit_code == 1 and "does not exist" in result.output

@@ -37,6 +37,13 @@ def sanitise(name: str, max_len: int = 60) -> str:
     return slug[:max_len] or "run"
 
 
+def _missing_local_path(spec: str) -> bool:
+    """A model spec that is clearly a filesystem path (not a hub id or entry point) and does not exist."""
+    from ..models.huggingface import looks_like_path
+
+    return ":" not in spec.split("/")[0] and looks_like_path(spec) and not Path(spec).expanduser().exists()
+
+
 @dataclass(frozen=True)
 class RunConfig:
     """Everything that defines a dataset run. ``None`` means "the default" (see each field)."""
@@ -56,6 +63,13 @@ class RunConfig:
     batch_size: int | None = None
 
     def __post_init__(self) -> None:
+        if self.model is not None and _missing_local_path(self.model):
+            from ..errors import ResourceNotFoundError
+
+            raise ResourceNotFoundError(
+                f"victim model {self.model!r}", [f"model path {Path(self.model).expanduser().resolve()} does not exist"],
+                "check the path; a model folder holds config.json, weights and tokenizer files (save_pretrained)",
+            )
         if self.dataset is None:
             if self.model is not None:
                 raise UsageError(

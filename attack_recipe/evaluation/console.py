@@ -84,8 +84,13 @@ def _label(index: int | None, names: Sequence[str] | None) -> str:
     return str(index)
 
 
-def word_diff(original: str, perturbed: str, changed: Sequence[int] | None = None) -> Text:
-    """One line: unchanged words plain, removed words red struck through, new words green."""
+def word_diff(original: str, perturbed: str, changed: Sequence[int] | None = None, *,
+              markers: bool = False) -> Text:
+    """One line: unchanged words plain, removed words red struck through, new words green.
+
+    ``markers`` also writes the change as ``[-old-]{+new+}`` (git's word-diff notation), for output
+    that loses colour (a log file, a pipe).
+    """
     a, b = AttackedText(original), AttackedText(perturbed)
     if a.num_words != b.num_words:  # not a word-for-word edit: show both texts
         out = Text(original, style="red strike")
@@ -96,9 +101,13 @@ def word_diff(original: str, perturbed: str, changed: Sequence[int] | None = Non
     out = Text(a.separators[0])
     for i, word in enumerate(a.words):
         if i in changed_set and b.words[i] != word:
-            out.append(word, style="red strike")
-            out.append(" ")
-            out.append(b.words[i], style="bold green")
+            if markers:
+                out.append(f"[-{word}-]", style="red strike")
+                out.append(f"{{+{b.words[i]}+}}", style="bold green")
+            else:
+                out.append(word, style="red strike")
+                out.append(" ")
+                out.append(b.words[i], style="bold green")
         else:
             out.append(word)
         out.append(a.separators[i + 1])
@@ -127,7 +136,8 @@ def print_examples(
         header.append(after, style="bold")
         header.append(f"   {len(r.changed_indices)}/{r.num_words} words, {r.queries} queries", style="dim")
         console.print(header)
-        console.print(word_diff(r.original_text, r.perturbed_text, r.changed_indices))
+        plain = console.no_color or not console.is_terminal
+        console.print(word_diff(r.original_text, r.perturbed_text, r.changed_indices, markers=plain))
         console.print()
         shown += 1
     return shown
