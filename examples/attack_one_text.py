@@ -7,7 +7,7 @@ import sys
 
 import attack_recipe as ar
 
-text = sys.argv[1] if len(sys.argv) > 1 else "The crew was wonderful and the flight was smooth, thank you!"
+text = sys.argv[1] if len(sys.argv) > 1 else "Great service today, the staff were so friendly."
 victim = ar.load_victim()  # built-in sentiment-minilm (built on first use)
 label = int(victim([text])[0].argmax())  # attack whatever the model currently predicts
 for name in ("textfooler", "pwws", "deepwordbug"):
