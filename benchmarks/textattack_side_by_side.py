@@ -1,0 +1,246 @@
+"""Run TextAttack 0.3.11's own recipes on our built-in victim, offline, for a side-by-side comparison.
+
+Runs in a SEPARATE TextAttack environment (see benchmarks/README.md), on the files written by
+benchmarks/export_for_textattack.py:
+
+    NLTK_DATA=/tmp/ta-nltk HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 HF_DATASETS_OFFLINE=1 \
+        /tmp/ta-venv/bin/python benchmarks/textattack_side_by_side.py pwws --inputs /tmp/ta-inputs
+
+Writes <out>/<recipe>.jsonl (per example) and <out>/<recipe>_summary.json with TextAttack's own
+metrics (its query count includes cache hits and averages over failures; see docs/metrics.md).
+
+Offline substitutions, each also noted in docs/recipes.md:
+* TextAttack's stock HuggingFaceModelWrapper pads every batch to 512 tokens (~10x slower on CPU);
+  DynamicPadWrapper keeps the 512 truncation and pads per batch (identical outputs up to 3e-7).
+* nltk.download is disabled (no network); NLTK stopwords come from our list (export writes it).
+* textfooler: GloVe-50d instead of counter-fitted vectors, all-MiniLM-L6-v2 (mean pooling) instead
+  of USE with TextAttack's thresholds and window, and, with --pos wordnet, a lexical WordNet POS check
+  instead of NLTK's tagger (whose data does not ship offline).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+for k in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE"):
+    os.environ.setdefault(k, "1")
+
+import nltk
+
+nltk.download = lambda *a, **k: True  # offline: textattack calls nltk.download at import
+
+import numpy as np
+import torch
+
+import textattack
+from textattack import AttackArgs, Attacker
+from textattack.attack_results import FailedAttackResult, SkippedAttackResult, SuccessfulAttackResult
+from textattack.metrics import AttackQueries, AttackSuccessRate, WordsPerturbed
+from textattack.models.wrappers import HuggingFaceModelWrapper
+from transformers import AutoModelForSequenceClassification, AutoTokenizer
+
+# set from --inputs in main()
+VICTIM = MINILM = EMB_DIR = OUT = ""
+
+
+class DynamicPadWrapper(HuggingFaceModelWrapper):
+    """Stock HuggingFaceModelWrapper pads every batch to max_length=512 (model_max_length); on 2 CPU
+    cores that is ~10x slower. Same truncation (512), dynamic padding instead: identical logits up to
+    float noise (attention mask hides pad tokens)."""
+
+    def __call__(self, text_input_list):
+        enc = self.tokenizer(
+            list(text_input_list), add_special_tokens=True, padding=True, max_length=512,
+            truncation=True, return_tensors="pt",
+        )
+        with torch.no_grad():
+            out = self.model(**enc)
+        return out.logits
+
+
+def build_textfooler(model_wrapper):
+    """TextFooler (TextAttack's recipe) with offline substitutes:
+    - WordEmbedding: GloVe 6B-50d as exported by attack_recipe's loader, nn matrix of 50 neighbours
+      precomputed by cosine (TextAttack's counter-fitted Paragram vectors come from S3).
+    - Sentence encoder: all-MiniLM-L6-v2 (mean pooling) instead of USE (TF-Hub); same threshold,
+      metric, window, compare_against_original=False, skip_text_shorter_than_window=True.
+    - PartOfSpeech: see POS note below (NLTK perceptron tagger data is not available offline)."""
+    from textattack import Attack
+    from textattack.constraints.grammaticality import PartOfSpeech
+    from textattack.constraints.pre_transformation import (
+        InputColumnModification, RepeatModification, StopwordModification,
+    )
+    from textattack.constraints.semantics import WordEmbeddingDistance
+    from textattack.constraints.semantics.sentence_encoders import SentenceEncoder
+    from textattack.goal_functions import UntargetedClassification
+    from textattack.search_methods import GreedyWordSwapWIR
+    from textattack.shared import WordEmbedding
+    from textattack.transformations import WordSwapEmbedding
+    from textattack.attack_recipes.textfooler_jin_2019 import TextFoolerJin2019
+
+    words = json.load(open(os.path.join(EMB_DIR, "words.json")))
+    matrix = np.load(os.path.join(EMB_DIR, "matrix.npy"))
+    nn = np.load(os.path.join(EMB_DIR, "nn.npy"))
+    w2i = {w: i for i, w in enumerate(words)}
+    i2w = {i: w for i, w in enumerate(words)}
+    emb = WordEmbedding(matrix, w2i, i2w, nn)
+
+    class MiniLMEncoder(SentenceEncoder):
+        def __init__(self, **kw):
+            super().__init__(**kw)
+            from transformers import AutoModel
+            self.tok = AutoTokenizer.from_pretrained(MINILM)
+            self.model = AutoModel.from_pretrained(MINILM).eval()
+
+        def encode(self, sentences):
+            out = []
+            for s in range(0, len(sentences), 64):
+                enc = self.tok(list(sentences[s:s + 64]), padding=True, truncation=True,
+                               max_length=256, return_tensors="pt")
+                with torch.no_grad():
+                    h = self.model(**enc).last_hidden_state
+                m = enc["attention_mask"].unsqueeze(-1).float()
+                v = (h * m).sum(1) / m.sum(1).clamp(min=1e-9)
+                out.append(torch.nn.functional.normalize(v, dim=-1))
+            return torch.cat(out).numpy()
+
+    # Reuse TextAttack's own stopword set for TextFooler (hard-coded in the recipe source).
+    import inspect, ast, re
+    src = inspect.getsource(TextFoolerJin2019.build)
+    sw = set(ast.literal_eval(re.search(r"set\(\s*(\[.*?\])\s*\)", src, re.S).group(1)))
+
+    WordNetPOS = _make_wordnet_pos()
+    transformation = WordSwapEmbedding(max_candidates=50, embedding=emb)
+    constraints = [RepeatModification(), StopwordModification(stopwords=sw)]
+    constraints.append(InputColumnModification(["premise", "hypothesis"], {"premise"}))
+    constraints.append(WordEmbeddingDistance(embedding=emb, min_cos_sim=0.5))
+    if POS_MODE == "nltk":  # needs averaged_perceptron_tagger(_eng) + universal_tagset: not offline
+        constraints.append(PartOfSpeech(allow_verb_noun_swap=True))
+    elif POS_MODE == "wordnet":
+        constraints.append(WordNetPOS(allow_verb_noun_swap=True))
+    constraints.append(MiniLMEncoder(threshold=0.840845057, metric="angular",
+                                     compare_against_original=False, window_size=15,
+                                     skip_text_shorter_than_window=True))
+    goal_function = UntargetedClassification(model_wrapper)
+    search_method = GreedyWordSwapWIR(wir_method="delete")
+    return Attack(goal_function, constraints, transformation, search_method)
+
+
+POS_MODE = "none"
+
+
+def _wordnet_pos_sets(word):
+    from nltk.corpus import wordnet as wn
+    return {("a" if s.pos() == "s" else s.pos()) for s in wn.synsets(word.lower())}
+
+
+def _make_wordnet_pos():
+    from textattack.constraints import Constraint
+
+    class WordNetPOS(Constraint):
+        """Lexical POS check mirroring attack_recipe's offline PartOfSpeech: the swap is allowed when
+        both words can share a WordNet POS (n/v interchangeable); words unknown to WordNet may only
+        be swapped for unknown words. Replaces TextAttack's contextual NLTK-tagger check."""
+
+        def __init__(self, allow_verb_noun_swap=True):
+            super().__init__(compare_against_original=True)
+            self.allow_verb_noun_swap = allow_verb_noun_swap
+
+        def _ok(self, a_word, b_word):
+            a, b = _wordnet_pos_sets(a_word), _wordnet_pos_sets(b_word)
+            if not a or not b:
+                return not a and not b
+            if a & b:
+                return True
+            return self.allow_verb_noun_swap and bool(a & {"n", "v"}) and bool(b & {"n", "v"})
+
+        def _check_constraint(self, transformed_text, reference_text):
+            idx = transformed_text.attack_attrs.get("newly_modified_indices", set())
+            for i in idx:
+                if not self._ok(reference_text.words[i], transformed_text.words[i]):
+                    return False
+            return True
+
+        def check_compatibility(self, transformation):
+            from textattack.transformations import WordSwap
+            return isinstance(transformation, WordSwap)
+
+    return WordNetPOS
+
+
+def main():
+    global POS_MODE, VICTIM, MINILM, EMB_DIR, OUT
+    ap = argparse.ArgumentParser()
+    ap.add_argument("recipe", choices=["pwws", "deepwordbug", "textfooler"])
+    ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--n", type=int, default=100)
+    ap.add_argument("--inputs", default="/tmp/ta-inputs", help="folder written by export_for_textattack.py")
+    ap.add_argument("--out", default="/tmp/ta-results")
+    ap.add_argument("--pos", default="none", choices=["none", "nltk", "wordnet"])
+    args = ap.parse_args()
+    POS_MODE = args.pos
+    paths = json.load(open(os.path.join(args.inputs, "paths.json")))
+    VICTIM, MINILM, EMB_DIR, OUT = paths["victim"], paths["minilm"], os.path.join(args.inputs, "glove"), args.out
+    torch.set_num_threads(args.threads)
+    os.makedirs(OUT, exist_ok=True)
+
+    rows = [json.loads(line) for line in open(os.path.join(args.inputs, "tweets.jsonl"))][: args.n]
+    dataset = textattack.datasets.Dataset([(r["text"], r["label"]) for r in rows])
+
+    tok = AutoTokenizer.from_pretrained(VICTIM)
+    model = AutoModelForSequenceClassification.from_pretrained(VICTIM).eval()
+    wrapper = DynamicPadWrapper(model, tok)
+
+    if args.recipe == "pwws":
+        attack = textattack.attack_recipes.PWWSRen2019.build(wrapper)
+    elif args.recipe == "deepwordbug":
+        attack = textattack.attack_recipes.DeepWordBugGao2018.build(wrapper)
+    else:
+        attack = build_textfooler(wrapper)
+    print(attack, file=sys.stderr)
+
+    attack_args = AttackArgs(num_examples=len(rows), disable_stdout=True, random_seed=0,
+                             query_budget=None, silent=True)
+    attacker = Attacker(attack, dataset, attack_args)
+    t0 = time.time()
+    results = attacker.attack_dataset()
+    wall = time.time() - t0
+
+    name = args.recipe + ("" if args.recipe != "textfooler" else f"_pos-{args.pos}")
+    with open(os.path.join(OUT, f"{name}.jsonl"), "w") as f:
+        for r, res in zip(rows, results):
+            status = {SuccessfulAttackResult: "succeeded", FailedAttackResult: "failed",
+                      SkippedAttackResult: "skipped"}.get(type(res), type(res).__name__)
+            o, p = res.original_result, res.perturbed_result
+            ow, pw = o.attacked_text.words, p.attacked_text.words
+            changed = sorted(o.attacked_text.all_words_diff(p.attacked_text))
+            f.write(json.dumps({
+                "id": r["id"], "label": r["label"], "status": status,
+                "original": o.attacked_text.text, "perturbed": p.attacked_text.text,
+                "num_queries": p.num_queries,
+                "original_output": int(o.output), "perturbed_output": int(p.output),
+                "original_score": float(o.score), "perturbed_score": float(p.score),
+                "num_words": len(ow), "changed_indices": changed,
+                "changed_words": [[ow[i], pw[i] if i < len(pw) else None] for i in changed],
+            }, ensure_ascii=False) + "\n")
+
+    asr = AttackSuccessRate().calculate(results)
+    wp = WordsPerturbed().calculate(results)
+    aq = AttackQueries().calculate(results)
+    summary = {
+        "recipe": name, "n": len(rows), "wall_s": round(wall, 1), "threads": args.threads,
+        "succeeded": asr["successful_attacks"], "failed": asr["failed_attacks"],
+        "skipped": asr["skipped_attacks"],
+        "original_accuracy": asr["original_accuracy"],
+        "accuracy_under_attack": asr["attack_accuracy_perc"],
+        "attack_success_rate": asr["attack_success_rate"],
+        "avg_perturbed_word_pct": wp["avg_word_perturbed_perc"],
+        "avg_num_queries": aq["avg_num_queries"],
+    }
+    json.dump(summary, open(os.path.join(OUT, f"{name}_summary.json"), "w"), indent=1)
+    print(json.dumps(summary, indent=1))
+
+
+if __name__ == "__main__":
+    main()
