@@ -388,3 +388,11 @@ def test_unknown_builtin_typo_suggests(monkeypatch):
         load_dataset_examples("tweetz")
     with pytest.raises(DatasetError, match="offline"):
         load_dataset_examples("some-hub-dataset")
+
+
+def test_loaded_dataset_to_hf():
+    from attack_recipe.resources.datasets import load_dataset_examples
+
+    ds = load_dataset_examples("tweets", "test", num_examples=5).to_hf()
+    assert ds.num_rows == 5 and ds.features["label"].names == ["negative", "positive"]
+    assert ds[0]["text"]
