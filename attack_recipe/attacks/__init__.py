@@ -1,0 +1,1 @@
+"""The engine: texts, goals, run state, transformations, search methods, Attack and results."""

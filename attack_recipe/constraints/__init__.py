@@ -1,0 +1,1 @@
+"""Constraints: which words may change (pre) and which candidates are acceptable (post)."""

@@ -1,0 +1,1 @@
+"""Running attacks over datasets: harness, metrics, result files, console output, re-checks."""

@@ -1,0 +1,1 @@
+"""Victim wrappers (Hugging Face, sentence-transformers + head, sklearn, callables) and built-in victims."""

@@ -1,0 +1,1 @@
+"""Named recipes, one file per paper; each module exposes a factory returning an Attack."""

@@ -1,0 +1,1 @@
+"""Offline-first resolution of encoders, word vectors, WordNet, stopwords and datasets."""

@@ -1,0 +1,1 @@
+"""Transformations propose candidate texts: word swaps (embedding, WordNet) and character edits."""
