@@ -88,6 +88,7 @@ def main() -> None:
 @click.option("--query-budget", type=click.IntRange(min=1), default=None, help="Max unique victim queries per example.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Output folder [default: runs/<recipe>-<model>-<dataset>-s<seed>].")
+@click.option("--overwrite", is_flag=True, help="Discard results already in --out instead of resuming them.")
 @click.option("--text-column", default=None, help="Column holding the text (csv/jsonl/HF datasets).")
 @click.option("--label-column", default=None, help="Column holding the label.")
 @click.option("--device", default=None, help="cpu, cuda, cuda:1, mps ... [default: best available].")
@@ -96,16 +97,19 @@ def main() -> None:
               help="Successful examples to show as word diffs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, table or examples; one summary line.")
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
-def run_command(recipe, model, dataset, split, num_examples, offset, seed, query_budget, out_dir,
+def run_command(recipe, model, dataset, split, num_examples, offset, seed, query_budget, out_dir, overwrite,
                 text_column, label_column, device, batch_size, show_examples, quiet, debug) -> None:
-    """Attack a model over a dataset; write results.jsonl and summary.json."""
+    """Attack a model over a dataset; write results.jsonl and summary.json.
+
+    Started again with the same --out and the same configuration, a run resumes where it stopped.
+    """
     from .evaluation.config import RunConfig, execute, prepare
 
     with _logging_to_stderr(debug):
         try:
             config = RunConfig(
                 recipe=recipe, model=model, dataset=dataset, split=split, num_examples=num_examples,
-                offset=offset, seed=seed, query_budget=query_budget, out_dir=out_dir,
+                offset=offset, seed=seed, query_budget=query_budget, out_dir=out_dir, overwrite=overwrite,
                 text_column=text_column, label_column=label_column, device=device, batch_size=batch_size,
             )
             prepared = prepare(config)

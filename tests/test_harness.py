@@ -113,9 +113,9 @@ def test_usage_error_propagates_and_is_recorded(tmp_path):
     assert read_summary(tmp_path / "summary.json")["aborted"].startswith("WhiteBoxRequiredError")
 
 
-def test_rerun_overwrites_results_and_without_out_dir_writes_nothing(tmp_path):
+def test_overwrite_discards_and_without_out_dir_writes_nothing(tmp_path):
     run_dataset(make_attack(), KeywordSentimentVictim(), EXAMPLES, out_dir=tmp_path)
-    run_dataset(make_attack(), KeywordSentimentVictim(), EXAMPLES[:1], out_dir=tmp_path)
+    run_dataset(make_attack(), KeywordSentimentVictim(), EXAMPLES[:1], out_dir=tmp_path, overwrite=True)
     assert len(read_results(tmp_path / "results.jsonl")) == 1
     outcome = run_dataset(make_attack(), KeywordSentimentVictim(), EXAMPLES[:1])
     assert outcome.out_dir is None and outcome.results_path is None and outcome.summary["succeeded"] == 1

@@ -34,6 +34,10 @@ def test_recipe_on_builtin_victim(recipe, tmp_path):
     again = execute(prepare(RunConfig(recipe=recipe, num_examples=12, seed=0, out_dir=str(tmp_path / "b"))))
     strip = lambda rs: [{k: v for k, v in r.to_json_dict().items() if k != "seconds"} for r in rs]
     assert strip(outcome.results) == strip(again.results)
+    # stopped after 5 examples, then resumed in the same folder: the same 12 results again
+    execute(prepare(RunConfig(recipe=recipe, num_examples=5, seed=0, out_dir=str(tmp_path / "c"))))
+    resumed = execute(prepare(RunConfig(recipe=recipe, num_examples=12, seed=0, out_dir=str(tmp_path / "c"))))
+    assert strip(resumed.results) == strip(outcome.results)
     lines = (tmp_path / "a" / "results.jsonl").read_text().splitlines()
     assert len(lines) == 12 and json.loads(lines[0])["schema_version"] == 1
 

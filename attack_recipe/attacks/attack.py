@@ -124,6 +124,10 @@ class Attack:
         if query_budget is not None and query_budget < 1:
             raise InputError(f"query budget must be >= 1, got {query_budget}")
 
+        for constraint in self.constraints:
+            constraint.reset()  # each example's result depends on that example alone
+        if self._similarity_model not in (_DEFAULT, None) and hasattr(self._similarity_model, "clear_cache"):
+            self._similarity_model.clear_cache()
         state = RunState(victim, self.goal, label_index, example_rng(seed, example_id), query_budget)
         base = dict(example_id=str(example_id), original_text=text, label=label_index,
                     num_words=original.num_words, target=self.goal.target())

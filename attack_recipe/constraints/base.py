@@ -43,6 +43,9 @@ class Constraint(abc.ABC):
         """The candidates that pass. Model-backed constraints override this to batch."""
         return [c for c in candidates if self.check(c)]
 
+    def reset(self) -> None:
+        """Forget anything remembered from earlier examples (called before each example)."""
+
     def __and__(self, other: "Constraint") -> "AllOf":
         return AllOf((self, other))
 
@@ -61,6 +64,10 @@ class AllOf(Constraint):
 
     def check(self, candidate: AttackedText) -> bool:
         return all(c.check(candidate) for c in self.constraints)
+
+    def reset(self) -> None:
+        for c in self.constraints:
+            c.reset()
 
     def filter(self, candidates, state=None):
         kept = list(candidates)

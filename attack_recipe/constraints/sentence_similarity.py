@@ -58,6 +58,12 @@ class SentenceSimilarity(Constraint):
             self._encoder = load_sentence_encoder(self.encoder)
         return self._encoder
 
+    def reset(self) -> None:
+        """Drop cached embeddings: an embedding computed in another example's batch can differ in the
+        last float bits, which would make results depend on example order (and break resume)."""
+        if self._encoder is not None and hasattr(self._encoder, "clear_cache"):
+            self._encoder.clear_cache()
+
     def _to_metric(self, cos: float) -> float:
         if self.metric == "cosine":
             return cos

@@ -61,6 +61,7 @@ class RunConfig:
     label_column: str | None = None
     device: str | None = None
     batch_size: int | None = None
+    overwrite: bool = False  # discard results already in out_dir instead of resuming them
 
     def __post_init__(self) -> None:
         if self.model is not None and _missing_local_path(self.model):
@@ -186,6 +187,7 @@ def execute(prepared: PreparedRun, *, on_result: Callable | None = None):
         out_dir=cfg.resolved_out_dir,
         run_info=prepared.run_info,
         on_result=on_result,
+        overwrite=cfg.overwrite,
     )
 
 

@@ -9,6 +9,13 @@ propagate at once: every example would fail the same way.
 Results are written as they arrive (``results.jsonl``, fsynced per line), so an interrupted run
 loses nothing it finished; ``summary.json`` is written at the end, and also on Ctrl-C (with
 ``"interrupted": true``) or when a usage error aborts the run (with ``"aborted"``).
+
+Resume: ``run.json`` records the configuration that defines the results (recipe and its full
+``repr``, model, dataset, split, offset, seed, budget). Started again on the same folder, a run with
+the same configuration keeps the finished examples (dropping a line cut off by a kill) and attacks
+only the rest; since every example's randomness and caches depend on that example alone, the final
+``results.jsonl`` equals an uninterrupted run's, timings aside. A different configuration is refused
+(``overwrite=True`` discards the old results instead).
 """
 
 from __future__ import annotations
@@ -21,15 +28,21 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
-from ..attacks.results import AttackResult, Status, TimeSplit
+from ..attacks.results import SCHEMA_VERSION, AttackResult, Status, TimeSplit
 from ..errors import AttackRecipeError, InputError, UsageError
 from .metrics import summarize
-from .records import ResultsWriter, write_summary
+from .records import ResultsWriter, drop_partial_tail, read_results, read_summary, write_summary
 
 logger = logging.getLogger(__name__)
 
 RESULTS_FILE = "results.jsonl"
 SUMMARY_FILE = "summary.json"
+RUN_FILE = "run.json"
+
+#: run_info keys that define what the results are; a resumed run must match them all.
+#: (num_examples is not among them: a finished run can be extended with more examples.)
+FINGERPRINT_KEYS = ("recipe", "attack", "model", "victim", "dataset", "split", "offset", "seed",
+                    "query_budget", "schema_version")
 
 
 class ExampleLike(Protocol):
@@ -111,6 +124,7 @@ def run_dataset(
     out_dir: str | Path | None = None,
     run_info: dict[str, Any] | None = None,
     on_result: Callable[[AttackResult], None] | None = None,
+    overwrite: bool = False,
 ) -> RunOutcome:
     """Attack every example in order and summarise the results.
 
@@ -133,14 +147,20 @@ def run_dataset(
         python_version=platform.python_version(),
         started_at=_utc_now(),
     )
+    info["schema_version"] = SCHEMA_VERSION
     out = Path(out_dir) if out_dir is not None else None
     writer = None
+    results: list[AttackResult] = []
     if out is not None:
         out.mkdir(parents=True, exist_ok=True)
-        # Overwrites results of an earlier run in the same folder; resuming a run is a later feature.
-        writer = ResultsWriter(out / RESULTS_FILE, overwrite=True)
-
-    results: list[AttackResult] = []
+        fingerprint = {k: info.get(k) for k in FINGERPRINT_KEYS}
+        if (out / RESULTS_FILE).exists() and not overwrite:
+            results = _finished_results(out, fingerprint, examples)
+            if results:
+                logger.warning("resuming %s: %d of %d examples already done", out, len(results), len(examples))
+        write_summary(out / RUN_FILE, fingerprint)
+        writer = ResultsWriter(out / RESULTS_FILE, overwrite=not results)
+    todo = examples[len(results):]
 
     def finish(**flags: Any) -> dict[str, Any]:
         summary = summarize(results)
@@ -155,7 +175,7 @@ def run_dataset(
         return summary
 
     try:
-        for example in examples:
+        for example in todo:
             result = _attack_one(attack, victim, example, seed=seed, query_budget=query_budget)
             results.append(result)
             if writer is not None:
@@ -178,4 +198,31 @@ def run_dataset(
     return RunOutcome(results=results, summary=finish(), out_dir=out)
 
 
-__all__ = ["RunOutcome", "run_dataset", "RESULTS_FILE", "SUMMARY_FILE"]
+def _finished_results(out: Path, fingerprint: dict[str, Any], examples: list) -> list[AttackResult]:
+    """Results an earlier run with the same configuration left in ``out`` (raises if they cannot be reused)."""
+    run_file = out / RUN_FILE
+    if not run_file.exists():
+        raise UsageError(
+            f"{out} holds {RESULTS_FILE} but no {RUN_FILE}, so the configuration that wrote it is unknown; "
+            "refusing to mix results. Use another --out, or --overwrite to discard them."
+        )
+    previous = read_summary(run_file)
+    changed = {k: (previous.get(k), fingerprint[k]) for k in fingerprint if previous.get(k) != fingerprint[k]}
+    if changed:
+        lines = "; ".join(f"{k}: {old!r} there, {new!r} now" for k, (old, new) in changed.items())
+        raise UsageError(
+            f"{out} holds results of a different configuration ({lines}); refusing to mix them. "
+            "Use another --out, or --overwrite to discard them."
+        )
+    drop_partial_tail(out / RESULTS_FILE)
+    done = read_results(out / RESULTS_FILE)
+    expected = [str(e.id) for e in examples[: len(done)]]
+    if [r.example_id for r in done] != expected or len(done) > len(examples):
+        raise UsageError(
+            f"{out}/{RESULTS_FILE} holds {len(done)} results that are not the first examples of this dataset "
+            "slice; refusing to mix them. Use another --out, or --overwrite to discard them."
+        )
+    return done
+
+
+__all__ = ["RunOutcome", "run_dataset", "RESULTS_FILE", "SUMMARY_FILE", "RUN_FILE"]

@@ -101,6 +101,25 @@ def read_results(path: str | os.PathLike) -> list[AttackResult]:
     return results
 
 
+def drop_partial_tail(path: str | os.PathLike) -> int:
+    """Cut a last line that has no newline (a write interrupted by a kill); returns bytes removed.
+
+    Every complete line ends in a newline because :class:`ResultsWriter` writes line and newline
+    together, so whatever follows the last newline is a fragment that must go before appending.
+    """
+    path = Path(path)
+    with open(path, "rb+") as fh:
+        data = fh.read()
+        keep = data.rfind(b"\n") + 1
+        if keep == len(data):
+            return 0
+        fh.truncate(keep)
+        fh.flush()
+        os.fsync(fh.fileno())
+    logger.warning("%s: dropped a truncated last line (%d bytes) left by an interrupted run", path, len(data) - keep)
+    return len(data) - keep
+
+
 def write_summary(path: str | os.PathLike, summary: dict[str, Any]) -> Path:
     """Write ``summary`` as indented, key-sorted JSON, atomically (temp file + ``os.replace``)."""
     path = Path(path)

@@ -60,6 +60,25 @@ def keyword_sentiment_victim() -> KeywordSentimentVictim:
     return KeywordSentimentVictim()
 
 
+class SlowKeywordSentimentVictim(KeywordSentimentVictim):
+    """The keyword victim with a fixed delay per batch: a run long enough to interrupt in tests."""
+
+    def __init__(self, delay: float = 0.005, **kwargs):
+        super().__init__(**kwargs)
+        self.delay = delay
+
+    def _predict(self, texts):
+        import time
+
+        time.sleep(self.delay)
+        return super()._predict(texts)
+
+
+def slow_keyword_sentiment_victim() -> SlowKeywordSentimentVictim:
+    """Toy keyword victim that sleeps 5 ms per batch (for interruption and resume tests)."""
+    return SlowKeywordSentimentVictim()
+
+
 class BagOfEmbeddingsVictim(Victim):
     """A white-box toy: mean of seeded random word vectors → linear layer → softmax.
 
