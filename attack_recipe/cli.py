@@ -75,30 +75,41 @@ def main() -> None:
     """Find the inputs on which a text classifier fails."""
 
 
+def _config_options(f):
+    """The options that define a run (shared by run, baseline and check); they mirror RunConfig."""
+    options = [
+        click.option("--recipe", default="textfooler", show_default=True,
+                     help="Attack recipe (see `attack-recipe list recipes`)."),
+        click.option("--model", default=None, help="Victim: HF id, path, module:callable, http URL or built-in "
+                     "name [default: built-in sentiment-minilm]."),
+        click.option("--dataset", default=None, help="Built-in name, .csv/.jsonl file or HF dataset id "
+                     "[default: tweets when --model is omitted; required otherwise]."),
+        click.option("--split", default="test", show_default=True),
+        click.option("--num-examples", type=click.IntRange(min=1), default=50, show_default=True),
+        click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True),
+        click.option("--seed", type=int, default=0, show_default=True),
+        click.option("--query-budget", type=click.IntRange(min=1), default=None,
+                     help="Max unique victim queries per example."),
+        click.option("--text-column", default=None, help="Column holding the text (csv/jsonl/HF datasets)."),
+        click.option("--label-column", default=None, help="Column holding the label."),
+        click.option("--device", default=None, help="cpu, cuda, cuda:1, mps ... [default: best available]."),
+        click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Texts per victim forward pass."),
+    ]
+    for option in reversed(options):
+        f = option(f)
+    return f
+
+
 @main.command("run")
-@click.option("--recipe", default="textfooler", show_default=True, help="Attack recipe (see `attack-recipe list recipes`).")
-@click.option("--model", default=None, help="Victim: HF id, path, module:callable, http URL or built-in name "
-              "[default: built-in sentiment-minilm].")
-@click.option("--dataset", default=None, help="Built-in name, .csv/.jsonl file or HF dataset id "
-              "[default: tweets when --model is omitted; required otherwise].")
-@click.option("--split", default="test", show_default=True)
-@click.option("--num-examples", type=click.IntRange(min=1), default=50, show_default=True)
-@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--query-budget", type=click.IntRange(min=1), default=None, help="Max unique victim queries per example.")
+@_config_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Output folder [default: runs/<recipe>-<model>-<dataset>-s<seed>].")
 @click.option("--overwrite", is_flag=True, help="Discard results already in --out instead of resuming them.")
-@click.option("--text-column", default=None, help="Column holding the text (csv/jsonl/HF datasets).")
-@click.option("--label-column", default=None, help="Column holding the label.")
-@click.option("--device", default=None, help="cpu, cuda, cuda:1, mps ... [default: best available].")
-@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Texts per victim forward pass.")
 @click.option("--show-examples", type=click.IntRange(min=0), default=3, show_default=True,
               help="Successful examples to show as word diffs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, table or examples; one summary line.")
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
-def run_command(recipe, model, dataset, split, num_examples, offset, seed, query_budget, out_dir, overwrite,
-                text_column, label_column, device, batch_size, show_examples, quiet, debug) -> None:
+def run_command(out_dir, overwrite, show_examples, quiet, debug, **config_fields) -> None:
     """Attack a model over a dataset; write results.jsonl and summary.json.
 
     Started again with the same --out and the same configuration, a run resumes where it stopped.
@@ -107,11 +118,7 @@ def run_command(recipe, model, dataset, split, num_examples, offset, seed, query
 
     with _logging_to_stderr(debug):
         try:
-            config = RunConfig(
-                recipe=recipe, model=model, dataset=dataset, split=split, num_examples=num_examples,
-                offset=offset, seed=seed, query_budget=query_budget, out_dir=out_dir, overwrite=overwrite,
-                text_column=text_column, label_column=label_column, device=device, batch_size=batch_size,
-            )
+            config = RunConfig(**config_fields, out_dir=out_dir, overwrite=overwrite)
             prepared = prepare(config)
         except Exception as exc:
             _fail(exc, debug)
@@ -151,6 +158,65 @@ def run_command(recipe, model, dataset, split, num_examples, offset, seed, query
                                label_names=getattr(prepared.victim, "labels", None))
         click.echo(f"results: {outcome.results_path}")
         click.echo(f"summary: {outcome.summary_path}")
+
+
+@main.command("baseline")
+@_config_options
+@click.option("--output", "-o", default="robustness-baseline.json", show_default=True,
+              type=click.Path(dir_okay=False), help="Baseline file to write (commit it).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Where the run's files go.")
+@click.option("--max-success-rate-increase", type=click.FloatRange(0, 1), default=0.05, show_default=True,
+              help="Tolerance recorded in the baseline: absolute rise in attack success rate.")
+@click.option("--max-queries-decrease", type=click.FloatRange(0, 1), default=0.20, show_default=True,
+              help="Tolerance recorded in the baseline: relative drop in queries per success.")
+@click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
+def baseline_command(output, out_dir, max_success_rate_increase, max_queries_decrease, debug, **config_fields) -> None:
+    """Run a seeded attack and record its figures as a robustness baseline (a small JSON file to commit)."""
+    from .evaluation.config import RunConfig
+    from .evaluation.gate import Tolerances, record_baseline
+
+    with _logging_to_stderr(debug):
+        try:
+            config = RunConfig(**config_fields, out_dir=out_dir, overwrite=True)
+            tolerances = Tolerances(max_success_rate_increase, max_queries_decrease)
+            data = record_baseline(config, output, tolerances)
+        except Exception as exc:
+            _fail(exc, debug)
+            return
+    figures = data["figures"]
+    click.echo(f"baseline written to {output}: success rate {figures['attack_success_rate']}, "
+               f"queries per success {figures['mean_queries_per_success']}")
+
+
+@main.command("check")
+@click.option("--baseline", "baseline_path", required=True, type=click.Path(dir_okay=False),
+              help="Baseline file written by `attack-recipe baseline`.")
+@click.option("--model", default=None, help="Check this model instead of the baseline's (e.g. the new version).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Where the run's files go.")
+@click.option("--verdict", "verdict_path", type=click.Path(dir_okay=False), default=None,
+              help="Machine-readable verdict [default: verdict.json in the run's folder].")
+@click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
+def check_command(baseline_path, model, out_dir, verdict_path, debug) -> None:
+    """Rerun a baseline's attack; exit 1 if the model became easier to break, 0 if not."""
+    from .evaluation.config import RunConfig
+    from .evaluation.gate import check_robustness, load_baseline
+    from .evaluation.records import write_summary
+
+    with _logging_to_stderr(debug):
+        try:
+            data = load_baseline(baseline_path)
+            fields = {**data["config"], **({"model": model} if model else {})}
+            out = out_dir or str(RunConfig(**fields).resolved_out_dir)
+            verdict = check_robustness(baseline_path, model=model, out_dir=out)
+        except Exception as exc:
+            _fail(exc, debug)
+            return
+    path = verdict_path or f"{out}/verdict.json"
+    write_summary(path, verdict.to_dict())
+    click.echo(verdict.table())
+    click.echo(f"verdict: {path}")
+    if not verdict.passed:
+        raise SystemExit(1)
 
 
 def _normalise_kind(ctx, param, value):

@@ -31,8 +31,9 @@ class KeywordSentimentVictim(Victim):
     """Logistic score over a fixed lexicon: P(positive) = sigmoid(bias + scale * sum of word weights)."""
 
     def __init__(self, lexicon: Mapping[str, float] = SENTIMENT_LEXICON, bias: float = 0.0,
-                 scale: float = 1.0, batch_size: int = 64):
+                 scale: float = 1.0, batch_size: int = 64, max_words: int | None = None):
         self.lexicon = dict(lexicon)
+        self.max_words = max_words  # read only the first words, like a model deployed with a short max length
         self.bias = bias
         self.scale = scale
         self.batch_size = batch_size
@@ -40,7 +41,8 @@ class KeywordSentimentVictim(Victim):
         self.calls = 0  # number of batches seen, for tests of batching and caching
 
     def logit(self, text: str) -> float:
-        return self.bias + self.scale * sum(self.lexicon.get(t, 0.0) for t in _TOKEN.findall(text.lower()))
+        tokens = _TOKEN.findall(text.lower())[: self.max_words]
+        return self.bias + self.scale * sum(self.lexicon.get(t, 0.0) for t in tokens)
 
     def _predict(self, texts: Sequence[str]):
         import numpy as np
@@ -58,6 +60,11 @@ class KeywordSentimentVictim(Victim):
 def keyword_sentiment_victim() -> KeywordSentimentVictim:
     """Toy keyword-lexicon sentiment classifier (numpy only, deterministic) for tests and examples."""
     return KeywordSentimentVictim()
+
+
+def truncated_keyword_sentiment_victim() -> KeywordSentimentVictim:
+    """The toy keyword victim reading only its first 5 words: the same classifier made easier to break."""
+    return KeywordSentimentVictim(max_words=5)
 
 
 class SlowKeywordSentimentVictim(KeywordSentimentVictim):

@@ -1,0 +1,151 @@
+"""Robustness regression gate: record a seeded attack's figures, later fail when the model got easier to break.
+
+A *baseline* is a small JSON file meant to be committed next to the model's code: the run
+configuration (recipe, model, dataset slice, seed, budget), the figures it produced, and the
+tolerances. ``check`` reruns the same configuration (optionally against another model, e.g. the
+new version) and compares:
+
+* attack success rate may rise by at most ``success_rate_increase`` (absolute, default 0.05);
+* mean victim queries per success may fall by at most ``queries_decrease`` (relative, default 0.20).
+
+Either breach means the model became easier to break: the verdict fails. The same seed, recipe,
+victim and data give the same results, so an unchanged model passes with identical figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import UsageError
+from .config import RunConfig, execute, prepare
+from .records import write_summary
+
+BASELINE_SCHEMA = 1
+#: RunConfig fields a baseline pins (out_dir/overwrite/device/batch_size do not change results).
+PINNED = ("recipe", "model", "dataset", "split", "num_examples", "offset", "seed", "query_budget",
+          "text_column", "label_column")
+COMPARED = ("attack_success_rate", "mean_queries_per_success", "median_queries_per_success",
+            "accuracy_under_attack", "succeeded", "failed", "skipped", "errors")
+
+
+@dataclass(frozen=True)
+class Tolerances:
+    success_rate_increase: float = 0.05  # absolute, e.g. 0.40 -> 0.45 still passes
+    queries_decrease: float = 0.20  # relative, e.g. 100 -> 80 queries per success still passes
+
+    def __post_init__(self) -> None:
+        for name in ("success_rate_increase", "queries_decrease"):
+            value = getattr(self, name)
+            if not 0 <= value <= 1:
+                raise UsageError(f"tolerance {name} must be in [0, 1], got {value}")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    passed: bool
+    reasons: tuple[str, ...]
+    baseline: dict[str, Any]
+    current: dict[str, Any]
+    tolerances: Tolerances = field(default_factory=Tolerances)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"passed": self.passed, "reasons": list(self.reasons), "baseline": self.baseline,
+                "current": self.current, "tolerances": dataclasses.asdict(self.tolerances)}
+
+    def table(self) -> str:
+        """Plain-text side-by-side table (also what a pytest assertion shows)."""
+        rows = [("figure", "baseline", "now")]
+        for key in COMPARED:
+            rows.append((key, _fmt(self.baseline.get(key)), _fmt(self.current.get(key))))
+        width = [max(len(r[i]) for r in rows) for i in range(3)]
+        lines = ["  ".join(cell.ljust(width[i]) for i, cell in enumerate(row)) for row in rows]
+        lines.insert(1, "  ".join("-" * w for w in width))
+        status = "PASSED" if self.passed else "FAILED: " + "; ".join(self.reasons)
+        return "\n".join(lines + [f"robustness gate {status}"])
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:.4f}"
+    return str(value)
+
+
+def record_baseline(config: RunConfig, path: str | os.PathLike, tolerances: Tolerances = Tolerances()) -> dict:
+    """Run ``config`` and write its figures as a baseline file; returns the baseline dict."""
+    outcome = execute(prepare(config))
+    baseline = {
+        "schema": BASELINE_SCHEMA,
+        "config": {k: getattr(config, k) for k in PINNED},
+        "figures": {k: outcome.summary.get(k) for k in COMPARED},
+        "tolerances": dataclasses.asdict(tolerances),
+        "attack": outcome.summary.get("run", {}).get("attack"),
+        "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
+    write_summary(path, baseline)
+    return baseline
+
+
+def load_baseline(path: str | os.PathLike) -> dict:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"baseline file {path} does not exist; record one with `attack-recipe baseline`") from None
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"baseline file {path} is not readable JSON: {exc}") from exc
+    if not isinstance(data, dict) or data.get("schema") != BASELINE_SCHEMA or "config" not in data:
+        raise UsageError(f"{path} is not an attack-recipe baseline (schema {BASELINE_SCHEMA} expected)")
+    unknown = set(data["config"]) - set(PINNED)
+    if unknown:
+        raise UsageError(f"{path}: unknown config fields {sorted(unknown)}")
+    return data
+
+
+def compare(baseline: dict[str, Any], current: dict[str, Any], tolerances: Tolerances) -> Verdict:
+    """Pure comparison of two figure dicts under ``tolerances``."""
+    reasons = []
+    b_rate, c_rate = baseline.get("attack_success_rate"), current.get("attack_success_rate")
+    if c_rate is not None and (b_rate or 0.0) + tolerances.success_rate_increase < c_rate:
+        reasons.append(f"attack success rate rose from {_fmt(b_rate)} to {_fmt(c_rate)} "
+                       f"(tolerance +{tolerances.success_rate_increase})")
+    b_q, c_q = baseline.get("mean_queries_per_success"), current.get("mean_queries_per_success")
+    if b_q and c_q is not None and c_q < b_q * (1 - tolerances.queries_decrease):
+        reasons.append(f"queries per success fell from {_fmt(b_q)} to {_fmt(c_q)} "
+                       f"(tolerance -{tolerances.queries_decrease:.0%})")
+    return Verdict(not reasons, tuple(reasons), baseline, current, tolerances)
+
+
+def check_robustness(baseline_path: str | os.PathLike, *, model: str | None = None,
+                     out_dir: str | None = None, tolerances: Tolerances | None = None) -> Verdict:
+    """Rerun a baseline's configuration (against ``model`` if given) and compare; never raises on a breach.
+
+    Usable from another project's tests::
+
+        def test_classifier_is_not_easier_to_break():
+            verdict = check_robustness("tests/robustness-baseline.json", model="path/to/new/model")
+            assert verdict.passed, verdict.table()
+    """
+    data = load_baseline(baseline_path)
+    fields = dict(data["config"])
+    if model is not None:
+        fields["model"] = model
+    tol = tolerances or Tolerances(**data.get("tolerances", {}))
+    config = RunConfig(**fields, out_dir=out_dir, overwrite=True)
+    outcome = execute(prepare(config))
+    current = {k: outcome.summary.get(k) for k in COMPARED}
+    return compare(data["figures"], current, tol)
+
+
+def assert_robust(baseline_path: str | os.PathLike, **kwargs) -> Verdict:
+    """pytest helper: ``AssertionError`` with the side-by-side table when the gate fails."""
+    verdict = check_robustness(baseline_path, **kwargs)
+    if not verdict.passed:
+        raise AssertionError("model became easier to break:\n" + verdict.table())
+    return verdict
