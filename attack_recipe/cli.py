@@ -219,6 +219,29 @@ def check_command(baseline_path, model, out_dir, verdict_path, debug) -> None:
         raise SystemExit(1)
 
 
+@main.command("compare")
+@click.argument("run_dirs", nargs=-1, required=True, type=click.Path(file_okay=False))
+def compare_command(run_dirs) -> None:
+    """Print several runs (recipes, models or seeds) side by side from their summary.json files."""
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from .evaluation.console import print_comparison
+    from .evaluation.records import read_summary
+
+    runs = []
+    for run_dir in run_dirs:
+        path = Path(run_dir) / "summary.json"
+        try:
+            runs.append((Path(run_dir).name or str(run_dir), read_summary(path)))
+        except FileNotFoundError:
+            raise RuntimeFailure(f"{path} does not exist: is {run_dir} a folder written by `attack-recipe run`?")
+        except ValueError as exc:
+            raise RuntimeFailure(f"{path} is not valid JSON: {exc}")
+    print_comparison(runs, Console(highlight=False))
+
+
 def _normalise_kind(ctx, param, value):
     if value is None:
         return None

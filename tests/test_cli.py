@@ -205,3 +205,16 @@ def test_word_diff_marks_changes_when_colour_is_lost():
 
     assert word_diff("a good day", "a fine day", markers=True).plain == "a [-good-]{+fine+} day"
     assert word_diff("a good day", "a fine day").plain == "a good fine day"
+
+
+def test_compare_prints_runs_side_by_side(runner, tmp_path):
+    data = write_csv(tmp_path / "d.csv", ["text", "label"], SENTIMENT_EXAMPLES)
+    for seed in (0, 1):
+        result = runner.invoke(main, ["run", "--recipe", "deepwordbug", "--model", "toy-sentiment", "--dataset",
+                                      str(data), "--seed", str(seed), "--out", str(tmp_path / f"s{seed}"), "-q"])
+        assert result.exit_code == 0, result.output
+    result = runner.invoke(main, ["compare", str(tmp_path / "s0"), str(tmp_path / "s1")])
+    assert result.exit_code == 0, result.output
+    assert "s0" in result.output and "s1" in result.output and "Attack success rate" in result.output
+    missing = runner.invoke(main, ["compare", str(tmp_path / "nope")])
+    assert missing.exit_code == 1 and "does not exist" in missing.output

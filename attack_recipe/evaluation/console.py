@@ -76,6 +76,23 @@ def print_summary(summary: dict[str, Any], console: Console, *, title: str | Non
     console.print(time_split_line(summary.get("time_split")), soft_wrap=True)
 
 
+def print_comparison(runs: Sequence[tuple[str, dict[str, Any]]], console: Console) -> None:
+    """Several runs' summaries side by side: one column per run, the same figures as the summary table."""
+    table = Table(title="Runs compared", title_justify="left")
+    table.add_column("figure", style="bold")
+    for name, summary in runs:
+        table.add_column(name, justify="right")
+    for key in ("recipe", "model", "dataset", "seed", "query_budget"):
+        table.add_row(key, *[str(summary.get(key, (summary.get("run") or {}).get(key, "–"))) for _, summary in runs])
+    per_run = [_rows(summary) for _, summary in runs]
+    for i, (label, _) in enumerate(per_run[0]):
+        table.add_row(label, *[rows[i][1] for rows in per_run])
+    for part in ("victim", "encoder", "lm", "rest"):
+        table.add_row(f"time in {part} (%)",
+                      *[_num((summary.get("time_split") or {}).get(f"{part}_pct"), "{:.0f}") for _, summary in runs])
+    console.print(table)
+
+
 def _label(index: int | None, names: Sequence[str] | None) -> str:
     if index is None:
         return "?"
