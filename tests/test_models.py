@@ -234,9 +234,11 @@ def test_load_victim_typo_did_you_mean():
         load_victim("sentiment-minlm")
 
 
-def test_load_victim_http_not_supported():
-    with pytest.raises(UsageError, match="HTTP victims are not supported yet"):
-        load_victim("https://example.com/predict")
+def test_load_victim_http_url_gives_http_victim():
+    from attack_recipe.models.http import HttpVictim
+
+    victim = load_victim("https://example.com/predict", batch_size=8)
+    assert isinstance(victim, HttpVictim) and victim.batch_size == 8
 
 
 def test_load_victim_path(tiny_model_dir, tmp_path):

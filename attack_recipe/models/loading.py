@@ -5,7 +5,7 @@ Resolution order for ``spec``:
 1. ``None`` → the default built-in victim (``sentiment-minilm``);
 2. a name registered in the ``attack_recipe.victims`` entry-point group → its factory, called;
 3. ``module:attr`` → a Victim instance, or a class/factory returning one (called with no arguments);
-4. ``http://`` / ``https://`` → not supported yet (UsageError);
+4. ``http://`` / ``https://`` → :class:`~attack_recipe.models.http.HttpVictim` (JSON over POST);
 5. an existing local folder with ``config.json`` → :class:`HuggingFaceVictim`;
 6. something that reads as a path but does not exist → error naming the path;
 7. a bare word close to a registered name (``sentiment-minlm``) → did-you-mean error;
@@ -129,7 +129,9 @@ def load_victim(spec: str | None = None, *, device: str | None = None, batch_siz
         return _load_entry_point(spec, device, batch_size)
     lowered = spec.lower()
     if lowered.startswith(("http://", "https://")):
-        raise UsageError(f"HTTP victims are not supported yet (got {spec!r}); wrap the endpoint in a CallableVictim")
+        from .http import HttpVictim
+
+        return HttpVictim(spec, **({"batch_size": batch_size} if batch_size is not None else {}))
     if ":" in spec and not Path(spec).expanduser().exists():
         return _load_module_attr(spec, device, batch_size)
 
