@@ -156,8 +156,12 @@ def run_command(out_dir, overwrite, show_examples, quiet, debug, **config_fields
                 out.print()
                 print_examples(outcome.results, out, n=show_examples,
                                label_names=getattr(prepared.victim, "labels", None))
+        from .evaluation.report import write_report
+
+        report = write_report(outcome.out_dir, label_names=getattr(prepared.victim, "labels", None))
         click.echo(f"results: {outcome.results_path}")
         click.echo(f"summary: {outcome.summary_path}")
+        click.echo(f"report:  {report}")
 
 
 @main.command("baseline")
@@ -240,6 +244,18 @@ def compare_command(run_dirs) -> None:
         except ValueError as exc:
             raise RuntimeFailure(f"{path} is not valid JSON: {exc}")
     print_comparison(runs, Console(highlight=False))
+
+
+@main.command("report")
+@click.argument("run_dir", type=click.Path(file_okay=False, exists=True))
+def report_command(run_dir) -> None:
+    """(Re)write RUN_DIR/report.html from its results.jsonl and summary.json."""
+    from .evaluation.report import write_report
+
+    try:
+        click.echo(f"report: {write_report(run_dir)}")
+    except (OSError, ValueError) as exc:
+        raise RuntimeFailure(f"cannot build a report from {run_dir}: {exc}")
 
 
 def _normalise_kind(ctx, param, value):

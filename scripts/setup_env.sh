@@ -32,4 +32,12 @@ if ! wordnet_ok; then
   fi
   "$VENV/bin/python" -c "from attack_recipe.resources.wordnet import load_wordnet; print('==> WordNet ready:', load_wordnet().get_version())"
 fi
+# Headless Chromium renders report.html in one test; CI asks for it (WITH_BROWSER=1), a plain
+# `make test` skips that test when no browser is installed.
+if [ "${WITH_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
+  echo "==> installing Chromium from Debian (for the report test)"
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
+fi
 echo "==> setup complete"
