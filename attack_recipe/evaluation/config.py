@@ -62,6 +62,8 @@ class RunConfig:
     device: str | None = None
     batch_size: int | None = None
     overwrite: bool = False  # discard results already in out_dir instead of resuming them
+    validity: bool = False  # measure each success's perplexity ratio and independent similarity
+    preset: str | None = None  # e.g. "strict": tighter constraints for word-swap recipes (recipes/presets.py)
 
     def __post_init__(self) -> None:
         if self.model is not None and _missing_local_path(self.model):
@@ -147,6 +149,10 @@ def prepare(config: RunConfig) -> PreparedRun:
 
     factory = registry.load("recipe", config.recipe)
     attack = factory()
+    if config.preset is not None:
+        from ..recipes.presets import apply_preset
+
+        attack = apply_preset(attack, config.preset)
 
     from ..models.loading import load_victim
     from ..resources.datasets import load_dataset_examples
@@ -168,6 +174,7 @@ def prepare(config: RunConfig) -> PreparedRun:
         "split": loaded.split,
         "num_examples": len(examples),
         "offset": config.offset,
+        "preset": config.preset,
         "config": config.to_dict(),
     }
     return PreparedRun(config, attack, victim, examples, loaded.name, loaded.split, run_info)
@@ -188,7 +195,14 @@ def execute(prepared: PreparedRun, *, on_result: Callable | None = None):
         run_info=prepared.run_info,
         on_result=on_result,
         overwrite=cfg.overwrite,
+        validity=_validity_scorer() if cfg.validity else None,
     )
+
+
+def _validity_scorer():
+    from .validity import ValidityScorer
+
+    return ValidityScorer()
 
 
 def run_from_config(config: RunConfig, *, on_result: Callable | None = None):

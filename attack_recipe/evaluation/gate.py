@@ -29,7 +29,7 @@ from .records import write_summary
 BASELINE_SCHEMA = 1
 #: RunConfig fields a baseline pins (out_dir/overwrite/device/batch_size do not change results).
 PINNED = ("recipe", "model", "dataset", "split", "num_examples", "offset", "seed", "query_budget",
-          "text_column", "label_column")
+          "text_column", "label_column", "preset")
 COMPARED = ("attack_success_rate", "mean_queries_per_success", "median_queries_per_success",
             "accuracy_under_attack", "succeeded", "failed", "skipped", "errors")
 

@@ -42,7 +42,7 @@ RUN_FILE = "run.json"
 #: run_info keys that define what the results are; a resumed run must match them all.
 #: (num_examples is not among them: a finished run can be extended with more examples.)
 FINGERPRINT_KEYS = ("recipe", "attack", "model", "victim", "dataset", "split", "offset", "seed",
-                    "query_budget", "schema_version")
+                    "query_budget", "schema_version", "validity", "preset")
 
 
 class ExampleLike(Protocol):
@@ -125,6 +125,7 @@ def run_dataset(
     run_info: dict[str, Any] | None = None,
     on_result: Callable[[AttackResult], None] | None = None,
     overwrite: bool = False,
+    validity=None,
 ) -> RunOutcome:
     """Attack every example in order and summarise the results.
 
@@ -132,6 +133,7 @@ def run_dataset(
     With ``out_dir``, writes ``results.jsonl`` (one line per result, as it finishes) and
     ``summary.json`` (:func:`~attack_recipe.evaluation.metrics.summarize` plus a ``"run"`` section
     built from ``run_info`` and the run's own facts). ``on_result`` is called after each example.
+    ``validity`` (a :class:`~attack_recipe.evaluation.validity.ValidityScorer`) measures each success.
     """
     from .. import __version__
 
@@ -148,6 +150,7 @@ def run_dataset(
         started_at=_utc_now(),
     )
     info["schema_version"] = SCHEMA_VERSION
+    info["validity"] = validity is not None
     out = Path(out_dir) if out_dir is not None else None
     writer = None
     results: list[AttackResult] = []
@@ -177,6 +180,8 @@ def run_dataset(
     try:
         for example in todo:
             result = _attack_one(attack, victim, example, seed=seed, query_budget=query_budget)
+            if validity is not None:
+                result = validity.score(result)
             results.append(result)
             if writer is not None:
                 writer.write(result)

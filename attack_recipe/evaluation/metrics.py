@@ -43,6 +43,7 @@ import statistics
 from typing import Iterable
 
 from ..attacks.results import AttackResult, Status
+from .validity import summarize_validity
 
 #: ``reason`` of a failed result whose search stopped because the query budget ran out.
 BUDGET_REASON = "query budget exhausted"
@@ -71,6 +72,9 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "time_split": "seconds inside the victim, sentence encoder, language model and the rest, summed over "
     "all examples, with each share of the total in %",
     "budget_exhausted": "failed examples whose search stopped because the query budget ran out",
+    "validity": "over successes: distribution (n, mean, median, p10, p90) of the perplexity ratio "
+    "perturbed/original under a causal LM, and of the similarity under a second encoder no recipe "
+    "optimises against (n = 0 when the run did not measure validity)",
 }
 
 
@@ -137,4 +141,5 @@ def summarize(results: Iterable[AttackResult]) -> dict:
         "mean_similarity": _mean([r.similarity for r in succ if r.similarity is not None], 6),
         "time_split": time_split(results),
         "budget_exhausted": sum(1 for r in fail if r.reason == BUDGET_REASON),
+        "validity": summarize_validity(results),
     }
