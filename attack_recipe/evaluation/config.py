@@ -200,9 +200,12 @@ def execute(prepared: PreparedRun, *, on_result: Callable | None = None):
 
 
 def _validity_scorer():
+    """A scorer with its models already loaded, so loading is not billed to the first success."""
     from .validity import ValidityScorer
 
-    return ValidityScorer()
+    scorer = ValidityScorer()
+    scorer.lm, scorer.encoder  # noqa: B018 - load both now
+    return scorer
 
 
 def run_from_config(config: RunConfig, *, on_result: Callable | None = None):

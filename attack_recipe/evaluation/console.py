@@ -45,7 +45,16 @@ def _rows(s: dict[str, Any]) -> list[tuple[str, str]]:
         ("Seconds per attempted example", _num(s.get("mean_seconds_per_attempt"), "{:.3f}")),
         ("Words perturbed (successes)", _pct(s.get("perturbed_word_pct"), fraction=False)),
         ("Mean similarity (successes)", _num(s.get("mean_similarity"), "{:.3f}")),
+        ("Perplexity ratio (median / p90)", _validity(s, "perplexity_ratio", "{:.2f}")),
+        ("Independent similarity, E5 (median / p10)", _validity(s, "independent_similarity", "{:.3f}", "p10")),
     ]
+
+
+def _validity(s: dict[str, Any], key: str, fmt: str, tail: str = "p90") -> str:
+    d = (s.get("validity") or {}).get(key) or {}
+    if not d.get("n"):
+        return "– (not measured)"
+    return f"{_num(d.get('median'), fmt)} / {_num(d.get(tail), fmt)}"
 
 
 def time_split_line(split: dict[str, Any] | None) -> str:
