@@ -39,12 +39,15 @@ def main() -> None:
     parser.add_argument("--num-examples", type=int, default=100)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", default=None, help="victim spec (default: built-in sentiment-minilm)")
+    parser.add_argument("--validity", action="store_true",
+                        help="also measure perplexity ratio and E5 similarity of every success")
     parser.add_argument("--out", default="benchmarks/runs")
     args = parser.parse_args()
 
     rows = []
     for recipe in args.recipes or list_recipes():
         config = RunConfig(recipe=recipe, model=args.model, dataset="tweets", num_examples=args.num_examples, seed=args.seed,
+                           validity=args.validity,
                            out_dir=str(Path(args.out) / recipe))
         started = time.perf_counter()
         prepared = prepare(config)
@@ -63,6 +66,11 @@ def main() -> None:
             f"| {violations} |"
         )
         print(f"{recipe}: done in {wall:.0f} s (errors: {s['errors']}, skipped: {s['skipped']})", flush=True)
+        if args.validity:
+            v = s["validity"]
+            print(f"  validity: perplexity ratio median {v['perplexity_ratio']['median']} "
+                  f"(p90 {v['perplexity_ratio']['p90']}), E5 similarity median {v['independent_similarity']['median']} "
+                  f"(p10 {v['independent_similarity']['p10']}), n={v['perplexity_ratio']['n']}", flush=True)
 
     table = "\n".join([HEADER, "|" + "---|" * HEADER.count(" | ") + "---|", *rows])
     machine = f"{platform.machine()}, {platform.python_version()}, CPU"

@@ -62,3 +62,26 @@ def test_success_by_budget_curve():
     results = [result(Status.SUCCEEDED, 5), result(Status.SUCCEEDED, 20), result(Status.FAILED, 30),
                result(Status.SKIPPED, 1)]
     assert success_by_budget(results) == [(5, 1 / 3), (20, 2 / 3), (30, 2 / 3)]
+
+
+def test_validity_table_when_measured(tmp_path):
+    from attack_recipe.evaluation.harness import run_dataset
+    from attack_recipe.evaluation.report import write_report
+    from attack_recipe.evaluation.validity import ValidityScorer
+    from attack_recipe.resources.datasets import Example
+    from attack_recipe.testing import KeywordSentimentVictim
+    from attack_recipe.testing.attacks import character_attack
+
+    class ConstLM:
+        def perplexity(self, texts):
+            return [10.0, 15.0] * (len(texts) // 2)
+
+    class ConstEncoder:
+        def cosine(self, a, b):
+            return [0.9] * len(a)
+
+    examples = [Example(str(i), t, y) for i, (t, y) in enumerate(SENTIMENT_EXAMPLES[:4])]
+    run_dataset(character_attack(), KeywordSentimentVictim(), examples, out_dir=tmp_path,
+                validity=ValidityScorer(lm=ConstLM(), encoder=ConstEncoder()))
+    page = write_report(tmp_path).read_text()
+    assert 'id="validity"' in page and "1.500" in page and "0.900" in page

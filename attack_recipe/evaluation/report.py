@@ -137,6 +137,13 @@ def write_report(run_dir: str | os.PathLike, *, max_examples: int = 200, label_n
     time_line = "time: " + " · ".join(
         f"{part} {split.get(f'{part}_seconds', 0):.1f} s ({split.get(f'{part}_pct') or 0:.0f}%)"
         for part in ("victim", "encoder", "lm", "rest"))
+    validity = []
+    for key, label in (("perplexity_ratio", "Perplexity ratio perturbed / original (SmolLM2-135M)"),
+                       ("independent_similarity", "Similarity under multilingual-e5-small")):
+        d = (summary.get("validity") or {}).get(key) or {}
+        if d.get("n"):
+            validity.append({"label": label, "cells": [d["n"], *(format_figure(d.get(k), "{:.3f}")
+                                                                for k in ("mean", "median", "p10", "p90"))]})
     env = jinja2.Environment(loader=jinja2.PackageLoader("attack_recipe.evaluation", "templates"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
     page = env.get_template("report.html.j2").render(
@@ -145,6 +152,7 @@ def write_report(run_dir: str | os.PathLike, *, max_examples: int = 200, label_n
                  f"finished {run.get('finished_at', '–')} · attack-recipe {run.get('package_version', '')}",
         figures=[{"key": k, "label": label, "text": format_figure(summary.get(k), fmt)} for k, label, fmt in FIGURES],
         time_line=time_line,
+        validity=validity,
         plots=_plots(results),
         examples=examples,
         hidden=max(0, sum(r.status in (Status.SUCCEEDED, Status.FAILED) for r in results) - len(shown)),
