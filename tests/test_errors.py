@@ -105,3 +105,10 @@ def test_invalid_probability_tables_are_named(fn, match):
 def test_missing_model_path_is_reported_before_asking_for_a_dataset(tmp_path):
     result = CliRunner().invoke(main, ["run", "--model", str(tmp_path / "nope")])
     assert result.exit_code == 1 and "does not exist" in result.output
+
+
+def test_white_box_recipe_on_black_box_victim_names_the_recipes_that_run(tmp_path):
+    data = write_rows(tmp_path / "d.csv", [("good", 1)])
+    result = CliRunner().invoke(main, ["run", "--recipe", "a2t", "--model", "toy-sentiment", "--dataset", data])
+    assert result.exit_code == 2
+    assert "needs gradients" in result.output and "textfooler" in result.output and "a2t," not in result.output

@@ -10,7 +10,7 @@ import pytest
 from attack_recipe import list_recipes, load_recipe
 from attack_recipe.attacks.results import Status
 from attack_recipe.evaluation.recheck import violated_constraints
-from attack_recipe.testing import SENTIMENT_EXAMPLES, KeywordSentimentVictim
+from attack_recipe.testing import SENTIMENT_EXAMPLES, BagOfEmbeddingsVictim, KeywordSentimentVictim
 
 RECIPES = list_recipes()
 
@@ -20,13 +20,19 @@ def test_builtin_recipes_registered():
 
 
 @pytest.fixture(scope="module")
-def victim():
-    return KeywordSentimentVictim()
+def victims():
+    return {"black": KeywordSentimentVictim(), "white": BagOfEmbeddingsVictim()}
+
+
+def victim_for(attack, victims):
+    """White-box recipes (gradient search) get the toy victim that exposes gradients."""
+    return victims["white" if attack.search.needs_gradients else "black"]
 
 
 @pytest.mark.parametrize("name", RECIPES)
-def test_recipe_conforms(name, victim):
+def test_recipe_conforms(name, victims):
     attack = load_recipe(name)
+    victim = victim_for(attack, victims)
     assert name in repr(attack) and "constraints=" in repr(attack)
     statuses = []
     for i, (text, label) in enumerate(SENTIMENT_EXAMPLES[:6]):
@@ -41,8 +47,9 @@ def test_recipe_conforms(name, victim):
 
 
 @pytest.mark.parametrize("name", RECIPES)
-def test_recipe_respects_query_budget(name, victim):
+def test_recipe_respects_query_budget(name, victims):
     attack = load_recipe(name)
+    victim = victim_for(attack, victims)
     for i, (text, label) in enumerate(SENTIMENT_EXAMPLES):
         r = attack.run(victim, text, label, example_id=f"ex{i}", query_budget=5)
         assert r.queries <= 5

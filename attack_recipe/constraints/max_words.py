@@ -12,23 +12,25 @@ from .base import Constraint
 class MaxWordsPerturbed(Constraint):
     """At most ``max_num`` words and/or at most ``max_percent`` of the words may differ from the original.
 
-    The percentage limit rounds up (``ceil``) so that a short text may still change one word.
+    The percentage limit rounds up (``ceil``) so that a short text may still change one word;
+    ``min_num`` raises the percentage limit for short texts (A2T: 10 % of the words, but at least 4).
     """
 
-    def __init__(self, max_num: int | None = None, max_percent: float | None = None):
+    def __init__(self, max_num: int | None = None, max_percent: float | None = None, min_num: int = 1):
         if max_num is None and max_percent is None:
             raise UsageError("MaxWordsPerturbed needs max_num or max_percent")
         if max_percent is not None and not 0 < max_percent <= 1:
             raise UsageError(f"max_percent must be in (0, 1], got {max_percent}")
         self.max_num = max_num
         self.max_percent = max_percent
+        self.min_num = min_num
 
     def limit(self, num_words: int) -> int:
         limits = []
         if self.max_num is not None:
             limits.append(self.max_num)
         if self.max_percent is not None:
-            limits.append(max(1, math.ceil(self.max_percent * num_words)))
+            limits.append(max(self.min_num, math.ceil(self.max_percent * num_words)))
         return min(limits)
 
     def check(self, candidate: AttackedText) -> bool:

@@ -166,6 +166,14 @@ def prepare(config: RunConfig) -> PreparedRun:
         offset=config.offset,
     )
     victim = load_victim(config.model, device=config.device, batch_size=config.batch_size)
+    if attack.search.needs_gradients and not hasattr(victim, "word_gradients"):
+        from ..errors import WhiteBoxRequiredError
+
+        runnable = [n for n in registry.names("recipe") if not registry.load("recipe", n)().search.needs_gradients]
+        raise WhiteBoxRequiredError(
+            f"recipe {config.recipe!r} needs gradients, and victim {getattr(victim, 'name', config.model)!r} is "
+            f"black-box; recipes that run on it: {', '.join(runnable)}"
+        )
     examples = _align_labels(loaded.examples, getattr(loaded, "label_names", None), victim)
     run_info = {
         "recipe": config.recipe,

@@ -1,0 +1,71 @@
+"""A2T — Yoo & Qi (2021).
+
+"Towards Improving Adversarial Training of NLP Models", Findings of EMNLP 2021.
+https://arxiv.org/abs/2109.00544
+
+What it does: a cheap attack meant to be run many times during adversarial training. Words are
+ranked by the norm of the loss gradient with respect to their input embedding (one backward pass,
+no victim queries), then replaced greedily by one of their 20 nearest embedding neighbours, under
+tight constraints: at most 10 % of the words (but at least 4) change, each swap keeps word cosine
+>= 0.8 and the part of speech, and the whole text keeps sentence cosine >= 0.9 with the original.
+
+White-box: the victim must expose ``word_gradients`` (the Hugging Face wrapper does). On a
+black-box victim the attack raises ``WhiteBoxRequiredError``.
+
+Arguments: ``max_candidates=20``, ``min_word_cos=0.8``, ``max_rate=0.1``, ``min_words=4``,
+``sim_threshold=0.9`` (cosine, whole text, against the original), ``embedding``, ``encoder``.
+
+Example:
+    >>> from attack_recipe.recipes.a2t import a2t
+    >>> result = a2t().run(hf_victim, "the film was a delight", label=1)   # doctest: +SKIP
+
+Deviations from the paper:
+    * Sentence encoder: all-MiniLM-L6-v2 instead of the paper's SBERT stsb-distilroberta-base (not
+      packaged); same 0.9 cosine threshold, not recalibrated.
+    * Word vectors: GloVe 6B-50d (antonyms removed) instead of counter-fitted vectors; POS check from
+      WordNet instead of a tagger (see recipes/textfooler.py for both).
+    * Only A2T's embedding variant; the masked-LM variant (A2T-MLM) needs a masked LM (none ships).
+    * Nouns and verbs may not swap (``allow_verb_noun_swap=False``), as in the reference setup.
+"""
+
+from __future__ import annotations
+
+from ..attacks.attack import Attack
+from ..attacks.goals import Goal
+from ..attacks.search.greedy_wir import GreedyWordSwapWIR
+from ..attacks.transformations.embedding_swap import WordSwapEmbedding
+from ..constraints.embedding_cosine import WordEmbeddingCosine
+from ..constraints.max_words import MaxWordsPerturbed
+from ..constraints.part_of_speech import PartOfSpeech
+from ..constraints.repeat import RepeatModification
+from ..constraints.sentence_similarity import SentenceSimilarity
+from ..constraints.stopwords import StopwordModification
+
+
+def a2t(
+    *,
+    goal: Goal | None = None,
+    max_candidates: int = 20,
+    min_word_cos: float = 0.8,
+    max_rate: float = 0.1,
+    min_words: int = 4,
+    sim_threshold: float = 0.9,
+    embedding: str | object = "glove-6b-50d",
+    encoder: str | object | None = None,
+) -> Attack:
+    """A2T (Yoo & Qi 2021): gradient-ranked, cheap embedding swaps for adversarial training (white-box)."""
+    return Attack(
+        transformation=WordSwapEmbedding(max_candidates=max_candidates, embedding=embedding),
+        constraints=[
+            RepeatModification(),
+            StopwordModification(),
+            MaxWordsPerturbed(max_percent=max_rate, min_num=min_words),
+            WordEmbeddingCosine(min_cos=min_word_cos, embedding=embedding),
+            PartOfSpeech(allow_verb_noun_swap=False),
+            SentenceSimilarity(threshold=sim_threshold, metric="cosine", window_size=None, encoder=encoder,
+                               compare_against="original"),
+        ],
+        search=GreedyWordSwapWIR(wir_method="gradient"),
+        goal=goal,
+        name="a2t",
+    )
