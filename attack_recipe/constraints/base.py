@@ -15,6 +15,7 @@ from __future__ import annotations
 import abc
 from typing import Sequence
 
+from ..attacks.config_repr import config_repr
 from ..attacks.text import AttackedText
 
 
@@ -26,7 +27,7 @@ class PreConstraint(abc.ABC):
         """Indices of ``text`` this constraint allows to change."""
 
     def __repr__(self) -> str:
-        return _repr(self)
+        return config_repr(self)
 
 
 class Constraint(abc.ABC):
@@ -50,7 +51,7 @@ class Constraint(abc.ABC):
         return AllOf((self, other))
 
     def __repr__(self) -> str:
-        return _repr(self)
+        return config_repr(self)
 
 
 class AllOf(Constraint):
@@ -79,9 +80,3 @@ class AllOf(Constraint):
 
     def __repr__(self) -> str:
         return " & ".join(repr(c) for c in self.constraints)
-
-
-def _repr(obj) -> str:
-    fields = {k: v for k, v in vars(obj).items() if not k.startswith("_")}
-    inner = ", ".join(f"{k}={v!r}" for k, v in fields.items())
-    return f"{type(obj).__name__}({inner})"

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from ..attacks.attack import Attack
 from ..attacks.transformations.base import Composite, WordSwap
-from ..attacks.transformations.char_edits import _CharacterEdit
+from ..attacks.transformations.char_edits import CharacterEdit
 from ..constraints.embedding_cosine import WordEmbeddingCosine
 from ..constraints.fluency import PerplexityIncrease
 from ..constraints.sentence_similarity import SentenceSimilarity
@@ -29,7 +29,7 @@ PRESETS = ("strict",)
 
 def _word_level(transformation) -> bool:
     parts = transformation.transformations if isinstance(transformation, Composite) else (transformation,)
-    return all(isinstance(t, WordSwap) and not isinstance(t, _CharacterEdit) for t in parts)
+    return all(isinstance(t, WordSwap) and not isinstance(t, CharacterEdit) for t in parts)
 
 
 def apply_preset(attack: Attack, name: str) -> Attack:

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from ...constraints.base import Constraint, PreConstraint
+from ..config_repr import config_repr
 from ..state import RunState, Scored
 from ..text import AttackedText
 from ..transformations.base import Transformation
@@ -78,5 +79,4 @@ class SearchMethod(abc.ABC):
         """Return the best text found; stop as soon as a success is found or the budget runs out."""
 
     def __repr__(self) -> str:
-        fields = {k: v for k, v in vars(self).items() if not k.startswith("_")}
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in fields.items())})"
+        return config_repr(self)

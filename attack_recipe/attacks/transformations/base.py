@@ -5,6 +5,7 @@ from __future__ import annotations
 import abc
 from typing import Iterable, Sequence
 
+from ..config_repr import config_repr
 from ..text import AttackedText
 
 
@@ -19,8 +20,7 @@ class Transformation(abc.ABC):
         return Composite((self, other))
 
     def __repr__(self) -> str:
-        fields = {k: v for k, v in vars(self).items() if not k.startswith("_")}
-        return f"{type(self).__name__}({', '.join(f'{k}={v!r}' for k, v in fields.items())})"
+        return config_repr(self)
 
 
 class WordSwap(Transformation):

@@ -23,7 +23,7 @@ def _rng(rng):
     return rng
 
 
-class _CharacterEdit(WordSwap):
+class CharacterEdit(WordSwap):
     """One edit per word at a random position (``random_one``) or every position."""
 
     min_length = 1
@@ -55,7 +55,7 @@ class _CharacterEdit(WordSwap):
         return [self._edit(word, p, rng) for p in positions]
 
 
-class NeighbourCharacterSwap(_CharacterEdit):
+class NeighbourCharacterSwap(CharacterEdit):
     """Swap two adjacent characters ("movie" → "mvoie")."""
 
     min_length = 2
@@ -65,7 +65,7 @@ class NeighbourCharacterSwap(_CharacterEdit):
         return word[:pos] + word[pos + 1] + word[pos] + word[pos + 2 :]
 
 
-class RandomCharacterSubstitution(_CharacterEdit):
+class RandomCharacterSubstitution(CharacterEdit):
     """Replace one character by a random lowercase letter ("movie" → "movke")."""
 
     def _edit(self, word, pos, rng):
@@ -73,7 +73,7 @@ class RandomCharacterSubstitution(_CharacterEdit):
         return word[:pos] + choices[int(rng.integers(len(choices)))] + word[pos + 1 :]
 
 
-class RandomCharacterDeletion(_CharacterEdit):
+class RandomCharacterDeletion(CharacterEdit):
     """Delete one character ("movie" → "mvie")."""
 
     min_length = 2
@@ -82,7 +82,7 @@ class RandomCharacterDeletion(_CharacterEdit):
         return word[:pos] + word[pos + 1 :]
 
 
-class RandomCharacterInsertion(_CharacterEdit):
+class RandomCharacterInsertion(CharacterEdit):
     """Insert a random lowercase letter ("movie" → "moviue")."""
 
     def _edit(self, word, pos, rng):
