@@ -75,6 +75,25 @@ def main() -> None:
     """Find the inputs on which a text classifier fails."""
 
 
+def _parse_recipe_options(ctx, param, values):
+    from .errors import UsageError
+    from .evaluation.config import parse_recipe_option
+
+    try:
+        return tuple(parse_recipe_option(v) for v in values)
+    except UsageError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _with_mlm(fields: dict) -> dict:
+    """Fold the ``--mlm`` shortcut into the recipe options."""
+    fields = dict(fields)
+    mlm = fields.pop("mlm", None)
+    if mlm:
+        fields["recipe_options"] = (*[o for o in fields.get("recipe_options", ()) if o[0] != "mlm"], ("mlm", mlm))
+    return fields
+
+
 def _config_options(f):
     """The options that define a run (shared by run, baseline and check); they mirror RunConfig."""
     options = [
@@ -96,6 +115,11 @@ def _config_options(f):
         click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Texts per victim forward pass."),
         click.option("--preset", type=click.Choice(["strict"]), default=None,
                      help="Tighter constraints for word-swap recipes (Morris et al. 2020 style)."),
+        click.option("--recipe-option", "-O", "recipe_options", multiple=True, metavar="NAME=VALUE",
+                     callback=_parse_recipe_options,
+                     help="Keyword argument for the recipe, repeatable (e.g. -O max_candidates=20)."),
+        click.option("--mlm", default=None, metavar="ID_OR_PATH",
+                     help="Masked LM for bae / bert-attack (Hugging Face id or folder); same as -O mlm=..."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -123,7 +147,7 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
 
     with _logging_to_stderr(debug):
         try:
-            config = RunConfig(**config_fields, out_dir=out_dir, overwrite=overwrite, validity=validity)
+            config = RunConfig(**_with_mlm(config_fields), out_dir=out_dir, overwrite=overwrite, validity=validity)
             prepared = prepare(config)
         except Exception as exc:
             _fail(exc, debug)
@@ -186,7 +210,7 @@ def baseline_command(output, out_dir, max_success_rate_increase, max_queries_dec
 
     with _logging_to_stderr(debug):
         try:
-            config = RunConfig(**config_fields, out_dir=out_dir, overwrite=True)
+            config = RunConfig(**_with_mlm(config_fields), out_dir=out_dir, overwrite=True)
             tolerances = Tolerances(max_success_rate_increase, max_queries_decrease)
             data = record_baseline(config, output, tolerances)
         except Exception as exc:

@@ -218,3 +218,34 @@ def test_compare_prints_runs_side_by_side(runner, tmp_path):
     assert "s0" in result.output and "s1" in result.output and "Attack success rate" in result.output
     missing = runner.invoke(main, ["compare", str(tmp_path / "nope")])
     assert missing.exit_code == 1 and "does not exist" in missing.output
+
+
+# -- recipe options ---------------------------------------------------------------------------
+
+
+def test_recipe_option_reaches_the_factory_and_the_fingerprint(runner, tmp_path):
+    out = tmp_path / "run"
+    args = ["run", "--recipe", "deepwordbug", "--model", "toy-sentiment", "--dataset", "tweets",
+            "--num-examples", "2", "-q", "--no-validity", "--out", str(out)]
+    result = runner.invoke(main, [*args, "-O", "max_edit_distance=7"])
+    assert result.exit_code == 0, result.output
+    info = json.loads((out / "run.json").read_text())
+    assert "LevenshteinDistance(max_edit_distance=7)" in info["attack"]
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["run"]["config"]["recipe_options"] == [["max_edit_distance", 7]]
+    # a different option value is a different configuration: resuming into the same folder is refused
+    again = runner.invoke(main, [*args, "-O", "max_edit_distance=9"])
+    assert again.exit_code != 0 and "attack" in again.output
+
+
+def test_unknown_recipe_option_names_the_accepted_ones(runner):
+    result = runner.invoke(main, ["run", "--recipe", "deepwordbug", "--model", "toy-sentiment",
+                                  "--dataset", "tweets", "--mlm", "bert-base-uncased", "--no-validity"])
+    assert result.exit_code == 2
+    assert "takes no option 'mlm'" in result.output and "max_edit_distance" in result.output
+
+
+@pytest.mark.parametrize("spec, expected", [("k=3", ("k", 3)), ("k=0.5", ("k", 0.5)), ("k=true", ("k", True)),
+                                            ("max-rate=none", ("max_rate", None)), ("mlm=a/b", ("mlm", "a/b"))])
+def test_parse_recipe_option(spec, expected):
+    assert config_module.parse_recipe_option(spec) == expected

@@ -60,6 +60,12 @@ class Attack:
         self._similarity_model = similarity_model
 
     # -- configuration views -----------------------------------------------------------------
+    @property
+    def needs_gradients(self) -> bool:
+        """True if the search or the transformation needs a white-box victim (``word_gradients``)."""
+        return bool(getattr(self.search, "needs_gradients", False)
+                    or getattr(self.transformation, "needs_gradients", False))
+
     def with_goal(self, goal: Goal) -> "Attack":
         """A copy of this attack pursuing another goal (e.g. a threshold goal for a safety filter)."""
         clone = object.__new__(Attack)
@@ -117,7 +123,7 @@ class Attack:
             )
         label_index = victim.label_index(label)
         self.goal.validate(victim.num_labels)
-        if self.search.needs_gradients and not hasattr(victim, "word_gradients"):
+        if self.needs_gradients and not hasattr(victim, "word_gradients"):
             raise WhiteBoxRequiredError(
                 f"{self.name} needs a white-box victim with gradients; {victim.name} is black-box"
             )

@@ -64,6 +64,8 @@ class RunConfig:
     overwrite: bool = False  # discard results already in out_dir instead of resuming them
     validity: bool = False  # measure each success's perplexity ratio and independent similarity
     preset: str | None = None  # e.g. "strict": tighter constraints for word-swap recipes (recipes/presets.py)
+    #: keyword arguments for the recipe factory, as (name, value) pairs, e.g. (("mlm", "bert-base-uncased"),)
+    recipe_options: tuple[tuple[str, Any], ...] = ()
 
     def __post_init__(self) -> None:
         if self.model is not None and _missing_local_path(self.model):
@@ -80,6 +82,8 @@ class RunConfig:
                     "(a built-in name, a .csv/.jsonl file or a Hugging Face dataset id)"
                 )
             object.__setattr__(self, "dataset", DEFAULT_DATASET)
+        options = tuple((str(k), v) for k, v in (self.recipe_options or ()))  # JSON gives lists back
+        object.__setattr__(self, "recipe_options", options)
         for name, low in (("num_examples", 1), ("offset", 0), ("query_budget", 1), ("batch_size", 1)):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
@@ -143,12 +147,46 @@ def _align_labels(examples, label_names, victim) -> list:
     return out
 
 
+def parse_recipe_option(spec: str) -> tuple[str, Any]:
+    """``"key=value"`` → ``("key", value)``; the value becomes an int, float, bool or None if it reads as one."""
+    key, sep, raw = spec.partition("=")
+    key = key.strip().replace("-", "_")
+    if not sep or not key.isidentifier():
+        raise UsageError(f"recipe option {spec!r} is not of the form NAME=VALUE")
+    lowered = raw.strip().lower()
+    if lowered in ("true", "false"):
+        return key, lowered == "true"
+    if lowered in ("none", "null"):
+        return key, None
+    for cast in (int, float):
+        try:
+            return key, cast(raw)
+        except ValueError:
+            pass
+    return key, raw
+
+
+def build_recipe(factory: Callable, name: str, options: dict[str, Any]):
+    """Call a recipe factory with ``options``; an option it does not take is a usage error naming those it does."""
+    import inspect
+
+    if options:
+        params = inspect.signature(factory).parameters
+        takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
+        accepted = [p for p, v in params.items() if v.kind in (v.KEYWORD_ONLY, v.POSITIONAL_OR_KEYWORD) and p != "goal"]
+        unknown = sorted(set(options) - set(accepted))
+        if unknown and not takes_any:
+            raise UsageError(f"recipe {name!r} takes no option {', '.join(map(repr, unknown))}; "
+                             f"its options: {', '.join(accepted) or 'none'}")
+    return factory(**options)
+
+
 def prepare(config: RunConfig) -> PreparedRun:
     """Load the recipe (cheap, fails fast on a typo), then the dataset, then the victim."""
     from .. import registry
 
     factory = registry.load("recipe", config.recipe)
-    attack = factory()
+    attack = build_recipe(factory, config.recipe, dict(config.recipe_options))
     if config.preset is not None:
         from ..recipes.presets import apply_preset
 
@@ -166,10 +204,10 @@ def prepare(config: RunConfig) -> PreparedRun:
         offset=config.offset,
     )
     victim = load_victim(config.model, device=config.device, batch_size=config.batch_size)
-    if attack.search.needs_gradients and not hasattr(victim, "word_gradients"):
+    if attack.needs_gradients and not hasattr(victim, "word_gradients"):
         from ..errors import WhiteBoxRequiredError
 
-        runnable = [n for n in registry.names("recipe") if not registry.load("recipe", n)().search.needs_gradients]
+        runnable = [n for n in registry.names("recipe") if not registry.load("recipe", n)().needs_gradients]
         raise WhiteBoxRequiredError(
             f"recipe {config.recipe!r} needs gradients, and victim {getattr(victim, 'name', config.model)!r} is "
             f"black-box; recipes that run on it: {', '.join(runnable)}"
