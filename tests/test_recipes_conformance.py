@@ -25,8 +25,8 @@ def victims():
 
 
 def victim_for(attack, victims):
-    """White-box recipes (gradient search) get the toy victim that exposes gradients."""
-    return victims["white" if attack.search.needs_gradients else "black"]
+    """White-box recipes (gradient search or transformation) get the toy victim that exposes gradients."""
+    return victims["white" if attack.needs_gradients else "black"]
 
 
 @pytest.mark.parametrize("name", RECIPES)
@@ -46,10 +46,13 @@ def test_recipe_conforms(name, victims):
     assert Status.SUCCEEDED in statuses, f"{name} never succeeded on the toy victim"
 
 
+@pytest.mark.parametrize("budget", [5, 50])
 @pytest.mark.parametrize("name", RECIPES)
-def test_recipe_respects_query_budget(name, victims):
+def test_recipe_respects_query_budget(name, budget, victims):
     attack = load_recipe(name)
     victim = victim_for(attack, victims)
     for i, (text, label) in enumerate(SENTIMENT_EXAMPLES):
-        r = attack.run(victim, text, label, example_id=f"ex{i}", query_budget=5)
-        assert r.queries <= 5
+        r = attack.run(victim, text, label, example_id=f"ex{i}", query_budget=budget)
+        assert r.queries <= budget
+        if r.status is Status.FAILED and r.queries < budget:
+            assert r.reason != "query budget exhausted"

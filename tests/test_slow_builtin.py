@@ -13,33 +13,49 @@ from attack_recipe.evaluation.recheck import violated_constraints
 
 pytestmark = pytest.mark.slow
 
-#: Lower bounds on 12 held-out tweets: far below the measured rates (docs/recipes.md), high enough
-#: to catch a recipe that stopped working.
-MIN_SUCCESS = {"textfooler": 0.4, "pwws": 0.2, "deepwordbug": 0.3, "a2t": 0.05}
+#: Lower bounds on the first ``n`` held-out tweets: well below the measured rates (docs/recipes.md),
+#: high enough to catch a recipe that stopped working. Expensive searches get fewer examples.
+MIN_SUCCESS = {
+    "textfooler": (0.4, 12), "pwws": (0.2, 12), "deepwordbug": (0.3, 12), "a2t": (0.05, 12),
+}
+
+#: The query budget every recipe must respect exactly on the real victim (issue 3).
+BUDGET = 50
+
+
+def _strip(results):
+    return [{k: v for k, v in r.to_json_dict().items() if k != "seconds"} for r in results]
 
 
 @pytest.mark.parametrize("recipe", sorted(MIN_SUCCESS))
 def test_recipe_on_builtin_victim(recipe, tmp_path):
-    config = RunConfig(recipe=recipe, num_examples=12, seed=0, out_dir=str(tmp_path / "a"))
-    prepared = prepare(config)
+    min_rate, n = MIN_SUCCESS[recipe]
+    prepared = prepare(RunConfig(recipe=recipe, num_examples=n, seed=0, out_dir=str(tmp_path)))
     outcome = execute(prepared)
     summary = outcome.summary
     assert summary["errors"] == 0
-    assert summary["attack_success_rate"] >= MIN_SUCCESS[recipe]
+    assert summary["attack_success_rate"] >= min_rate
     for result in outcome.results:
         assert violated_constraints(prepared.attack, result) == []
         if result.perturbed_text is not None:
             assert result.changed_indices
-    # same command twice: identical results apart from timings
-    again = execute(prepare(RunConfig(recipe=recipe, num_examples=12, seed=0, out_dir=str(tmp_path / "b"))))
-    strip = lambda rs: [{k: v for k, v in r.to_json_dict().items() if k != "seconds"} for r in rs]
-    assert strip(outcome.results) == strip(again.results)
-    # stopped after 5 examples, then resumed in the same folder: the same 12 results again
-    execute(prepare(RunConfig(recipe=recipe, num_examples=5, seed=0, out_dir=str(tmp_path / "c"))))
-    resumed = execute(prepare(RunConfig(recipe=recipe, num_examples=12, seed=0, out_dir=str(tmp_path / "c"))))
-    assert strip(resumed.results) == strip(outcome.results)
-    lines = (tmp_path / "a" / "results.jsonl").read_text().splitlines()
-    assert len(lines) == 12 and json.loads(lines[0])["schema_version"] == 1
+    lines = (tmp_path / "results.jsonl").read_text().splitlines()
+    assert len(lines) == n and json.loads(lines[0])["schema_version"] >= 1
+
+
+@pytest.mark.parametrize("recipe", sorted(MIN_SUCCESS))
+def test_budget_determinism_and_resume_on_builtin_victim(recipe, tmp_path):
+    """Budget 50 is never exceeded; the same command twice gives the same results; a resumed run too."""
+    def run(folder, n):
+        return execute(prepare(RunConfig(recipe=recipe, num_examples=n, seed=0, query_budget=BUDGET,
+                                         out_dir=str(tmp_path / folder))))
+
+    first = run("a", 6)
+    assert first.summary["errors"] == 0
+    assert all(r.queries <= BUDGET for r in first.results)
+    assert _strip(run("b", 6).results) == _strip(first.results)
+    run("c", 3)  # stopped after 3 examples, then resumed in the same folder
+    assert _strip(run("c", 6).results) == _strip(first.results)
 
 
 def test_every_registered_recipe_has_a_slow_test():
