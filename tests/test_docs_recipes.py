@@ -1,7 +1,7 @@
 """The recipe tables in docs/recipes.md are the ones benchmarks/recipes_builtin.py prints.
 
 The tables are rendered from the registry (what each recipe is made of) and from the committed
-figures in benchmarks/results/recipes_builtin.json (what it measured); regenerate both with
+figures in benchmarks/results/<recipe>.json (what it measured); regenerate both with
 ``.venv/bin/python benchmarks/recipes_builtin.py [--recipes ...] --write-docs``.
 """
 
