@@ -28,8 +28,12 @@ class GreedyWordSwapWIR(SearchMethod):
     def needs_gradients(self) -> bool:  # type: ignore[override]
         return self.wir_method == "gradient"
 
+    def rank(self, ctx: SearchContext, initial: Scored) -> tuple[list[int], bool]:
+        """Word indices in attack order, and False if the budget ran out while ranking (override to re-rank)."""
+        return rank_words(ctx, initial, self.wir_method, self.unk_token)
+
     def search(self, ctx: SearchContext, initial: Scored) -> Scored:
-        order, complete = rank_words(ctx, initial, self.wir_method, self.unk_token)
+        order, complete = self.rank(ctx, initial)
         current = initial
         if not complete:
             return current
