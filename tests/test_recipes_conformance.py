@@ -24,14 +24,29 @@ def victims():
     return {"black": KeywordSentimentVictim(), "white": BagOfEmbeddingsVictim()}
 
 
+@pytest.fixture(scope="module")
+def fast_options(tmp_path_factory):
+    """Recipe options that swap a generative model for a tiny or deterministic stand-in (seconds, not
+    minutes). The real models (SmolLM2 fallback, paraphraser) run in the slow tests on the built-in victim.
+    """
+    from attack_recipe.testing.generators import FakeParaphraser
+    from attack_recipe.testing.models import build_tiny_masked_lm
+
+    tiny_mlm = build_tiny_masked_lm(tmp_path_factory.mktemp("tiny-mlm"))
+    # BAE's 0.936 cosine rejects any sentiment flip of these 5-word toy sentences under MiniLM
+    options = {"bae": {"mlm": tiny_mlm, "sim_threshold": 0.5}, "bert-attack": {"mlm": tiny_mlm},
+               "paraphrase": {"generator": FakeParaphraser()}, "paraphrase+swap": {"generator": FakeParaphraser()}}
+    return lambda name: options.get(name, {})
+
+
 def victim_for(attack, victims):
     """White-box recipes (gradient search or transformation) get the toy victim that exposes gradients."""
     return victims["white" if attack.needs_gradients else "black"]
 
 
 @pytest.mark.parametrize("name", RECIPES)
-def test_recipe_conforms(name, victims):
-    attack = load_recipe(name)
+def test_recipe_conforms(name, victims, fast_options):
+    attack = load_recipe(name, **fast_options(name))
     victim = victim_for(attack, victims)
     assert name in repr(attack) and "constraints=" in repr(attack)
     statuses = []
@@ -48,8 +63,8 @@ def test_recipe_conforms(name, victims):
 
 @pytest.mark.parametrize("budget", [5, 50])
 @pytest.mark.parametrize("name", RECIPES)
-def test_recipe_respects_query_budget(name, budget, victims):
-    attack = load_recipe(name)
+def test_recipe_respects_query_budget(name, budget, victims, fast_options):
+    attack = load_recipe(name, **fast_options(name))
     victim = victim_for(attack, victims)
     for i, (text, label) in enumerate(SENTIMENT_EXAMPLES):
         r = attack.run(victim, text, label, example_id=f"ex{i}", query_budget=budget)

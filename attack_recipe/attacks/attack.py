@@ -13,7 +13,7 @@ from typing import Sequence
 from ..constraints.base import Constraint, PreConstraint
 from ..errors import InputError, VictimError, WhiteBoxRequiredError
 from .goals import Goal, Untargeted
-from .results import AttackResult, Status, TimeSplit
+from .results import AttackResult, Status
 from .search.base import SearchContext, SearchMethod
 from .state import RunState
 from .text import AttackedText
@@ -165,15 +165,14 @@ class Attack:
         if initial is not None:
             fields.update(original_prediction=initial.prediction,
                           original_score=float(initial.probs[initial.prediction]))
-        if best is not None and best.text.modified_indices:
+        if best is not None and (best.text.changed_indices or best.text.rewritten):
             fields.update(
                 perturbed_text=best.text.text,
                 perturbed_prediction=best.prediction,
                 perturbed_score=float(best.probs[best.prediction]),
-                changed_indices=tuple(sorted(best.text.modified_indices)),
+                changed_indices=tuple(sorted(best.text.changed_indices)),
                 edits=best.text.edits(),
             )
-        t = state.timers
-        seconds = TimeSplit(victim=t.victim, encoder=t.encoder, lm=t.lm, total=time.perf_counter() - started)
+        seconds = state.timers.split(time.perf_counter() - started)
         return AttackResult(status=status, queries=state.queries, cache_hits=state.cache_hits,
-                            seconds=seconds, **fields, **extra)
+                            generated=state.generated, seconds=seconds, **fields, **extra)

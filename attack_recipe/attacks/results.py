@@ -8,7 +8,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-#: Bump when a field is added, removed or changes meaning; readers check it.
+#: Bump when a field is removed or changes meaning, i.e. when old lines must be read differently;
+#: readers check it. A field added with a default (``generated``, ``seconds.generator``) does not bump
+#: it: lines written before it simply lack the key and read back with the default.
 SCHEMA_VERSION = 1
 
 
@@ -27,10 +29,11 @@ class TimeSplit:
     encoder: float = 0.0
     lm: float = 0.0
     total: float = 0.0
+    generator: float = 0.0  # generating candidate texts (paraphrases); not victim time
 
     @property
     def rest(self) -> float:
-        return max(0.0, self.total - self.victim - self.encoder - self.lm)
+        return max(0.0, self.total - self.victim - self.encoder - self.lm - self.generator)
 
 
 @dataclass(frozen=True)
@@ -47,11 +50,13 @@ class AttackResult:
     perturbed_prediction: int | None = None
     perturbed_score: float | None = None
     changed_indices: tuple[int, ...] = ()
-    #: the search path: one tuple of (word index, new word) per step, oldest first (for re-checks)
+    #: the search path: one tuple of (word index, new word) per step, oldest first (for re-checks);
+    #: a rewrite (paraphrase) step is ``((text.REWRITE, new_text),)`` (index -1, the whole new text)
     edits: tuple[tuple[tuple[int, str], ...], ...] = ()
     num_words: int = 0
     queries: int = 0  # unique texts sent to the victim (each counted once)
     cache_hits: int = 0  # lookups answered from the per-example cache, not counted as queries
+    generated: int = 0  # candidate texts sampled from a generator (paraphrases); not queries
     similarity: float | None = None  # sentence-encoder cosine(original, perturbed), reporting only
     #: validity, measured apart from the attack's own constraints (evaluation/validity.py)
     perplexity_ratio: float | None = None  # perplexity(perturbed) / perplexity(original), causal LM
@@ -62,9 +67,28 @@ class AttackResult:
     target: int | None = None  # for targeted / threshold goals
 
     @property
+    def rewritten(self) -> bool:
+        """True if the search path contains a sentence-level rewrite (paraphrase)."""
+        from .text import is_rewrite_step
+
+        return any(is_rewrite_step(step) for step in self.edits)
+
+    @property
     def perturbed_word_fraction(self) -> float | None:
+        """Share of the original's words that the attack changed.
+
+        Word edits: changed positions / words. After a rewrite (paraphrase) the texts differ in length
+        and order, so it is the share of original words *not kept*: 1 - (original words aligned to an
+        identical word of the perturbed text, :func:`~attack_recipe.attacks.text.align_words`) / words.
+        For a pure word swap both definitions agree.
+        """
         if self.perturbed_text is None or not self.num_words:
             return None
+        if self.rewritten:
+            from .text import align_words, split_words
+
+            kept = len(align_words(split_words(self.original_text)[0], split_words(self.perturbed_text)[0]))
+            return max(0.0, 1.0 - kept / self.num_words)
         return len(self.changed_indices) / self.num_words
 
     # -- serialisation -----------------------------------------------------------------------

@@ -4,6 +4,10 @@ Components are stateless; everything that changes while one example is attacked 
 thrown away afterwards. Accounting follows DESIGN.md: every distinct text actually sent to the victim
 counts as one query; a text answered from the cache counts as a cache hit, not a query. A query
 budget stops the search cleanly: texts past the budget are not sent, and ``budget_exhausted`` is set.
+
+Text *generation* (paraphrase candidates from a language model) is not a victim query: its seconds go
+to the ``generator`` timer and the number of sampled candidates to ``generated``, so its cost is
+reported apart from the victim's.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
 from .goals import Goal
+from .results import TimeSplit
 from .text import AttackedText
 
 
@@ -33,9 +38,18 @@ class Scored:
 
 @dataclass
 class Timers:
+    """Seconds inside each kind of model: the victim, the sentence encoder, a scoring LM and a text
+    generator (paraphrases)."""
+
     victim: float = 0.0
     encoder: float = 0.0
     lm: float = 0.0
+    generator: float = 0.0
+
+    def split(self, total: float) -> TimeSplit:
+        """These timers plus the example's wall seconds, as stored in a result."""
+        return TimeSplit(victim=self.victim, encoder=self.encoder, lm=self.lm, generator=self.generator,
+                         total=total)
 
     @contextmanager
     def measure(self, kind: str) -> Iterator[None]:
@@ -58,6 +72,8 @@ class RunState:
     queries: int = 0
     cache_hits: int = 0
     budget_exhausted: bool = False
+    #: candidate texts sampled from a generator (paraphrases), whatever became of them; not queries
+    generated: int = 0
     timers: Timers = field(default_factory=Timers)
     #: text -> similarity score recorded by a sentence-similarity constraint (for picking among successes)
     similarity: dict = field(default_factory=dict)

@@ -11,6 +11,11 @@ text when it is shorter than the window (TextAttack skips the check for such tex
 * ``"original"`` (stricter): the original text, over the window of *every* changed word, so the final
   example alone satisfies the constraint.
 
+A rewrite (paraphrase, :meth:`AttackedText.rewrite`) shares no word positions with the text it
+rewrites, so a rewritten candidate is compared *whole* with its reference (the original, or for
+``"previous"`` the text it rewrote); word swaps made after a rewrite are compared whole with the
+original too, so the bound against the original holds across both.
+
 Both are re-checkable: a result records its edits in order (``AttackResult.edits``), and
 ``evaluation/recheck.py`` replays them step by step. Texts are encoded in one batch per call and the
 encoder caches embeddings by text, so reference windows are encoded once.
@@ -76,10 +81,16 @@ class SentenceSimilarity(Constraint):
         for cand in candidates:
             if self.compare_against == "previous":
                 reference, indices = cand.previous, sorted(cand.newly_modified)
+                whole = cand.is_rewrite  # a rewrite has no word positions in common with its parent
             else:
-                reference, indices = AttackedText(cand.original_words, cand.separators), sorted(cand.modified_indices)
+                reference, indices = cand.original, sorted(cand.modified_indices)
+                whole = cand.rewritten  # nor with the original, once any rewrite lies between them
             indices = indices or [0]
-            windows = {(reference.window(i, self.window_size), cand.window(i, self.window_size)) for i in indices}
+            if whole:
+                windows = {(reference.text, cand.text)}
+            else:
+                windows = {(reference.window(i, self.window_size), cand.window(i, self.window_size))
+                           for i in indices}
             pairs.append(sorted(windows))
             for a, b in windows:
                 texts.setdefault(a)

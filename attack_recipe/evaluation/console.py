@@ -41,6 +41,7 @@ def _rows(s: dict[str, Any]) -> list[tuple[str, str]]:
          f"{_num(s.get('mean_queries_per_success'))} / {_num(s.get('median_queries_per_success'), '{:g}')}"),
         ("Queries per attempted example", _num(s.get("mean_queries_per_attempt"))),
         ("Cache hits per attempted example", _num(s.get("mean_cache_hits_per_attempt"))),
+        ("Generated candidates per attempted example (not queries)", _num(s.get("mean_generated_per_attempt"))),
         ("Seconds per success (all attempts)", _num(s.get("seconds_per_success"), "{:.3f}")),
         ("Seconds per attempted example", _num(s.get("mean_seconds_per_attempt"), "{:.3f}")),
         ("Words perturbed (successes)", _pct(s.get("perturbed_word_pct"), fraction=False)),
@@ -62,7 +63,10 @@ def time_split_line(split: dict[str, Any] | None) -> str:
     if not split:
         return "time: –"
     parts = []
-    for key, label in (("victim", "victim"), ("encoder", "encoder"), ("lm", "LM"), ("rest", "rest")):
+    for key, label in (("victim", "victim"), ("encoder", "encoder"), ("lm", "LM"), ("generator", "generator"),
+                       ("rest", "rest")):
+        if key == "generator" and not split.get("generator_seconds"):
+            continue  # only recipes that generate text (paraphrases) show this share
         pct = split.get(f"{key}_pct")
         parts.append(f"{label} {split.get(f'{key}_seconds', 0.0):.2f} s ({'–' if pct is None else f'{pct:.0f}%'})")
     return f"time: {split.get('total_seconds', 0.0):.2f} s = " + " · ".join(parts)
@@ -96,7 +100,7 @@ def print_comparison(runs: Sequence[tuple[str, dict[str, Any]]], console: Consol
     per_run = [_rows(summary) for _, summary in runs]
     for i, (label, _) in enumerate(per_run[0]):
         table.add_row(label, *[rows[i][1] for rows in per_run])
-    for part in ("victim", "encoder", "lm", "rest"):
+    for part in ("victim", "encoder", "lm", "generator", "rest"):
         table.add_row(f"time in {part} (%)",
                       *[_num((summary.get("time_split") or {}).get(f"{part}_pct"), "{:.0f}") for _, summary in runs])
     console.print(table)
@@ -118,12 +122,10 @@ def word_diff(original: str, perturbed: str, changed: Sequence[int] | None = Non
     that loses colour (a log file, a pipe).
     """
     a, b = AttackedText(original), AttackedText(perturbed)
-    if a.num_words != b.num_words:  # not a word-for-word edit: show both texts
-        out = Text(original, style="red strike")
-        out.append("\n")
-        out.append(perturbed, style="green")
-        return out
-    changed_set = set(changed) if changed else {i for i, (x, y) in enumerate(zip(a.words, b.words)) if x != y}
+    positional = {i for i, (x, y) in enumerate(zip(a.words, b.words)) if x != y}
+    if a.num_words != b.num_words or (changed and not set(changed) <= positional):
+        return _aligned_diff(a, b, markers)  # a rewrite (paraphrase), not a word-for-word edit
+    changed_set = set(changed) if changed else positional
     out = Text(a.separators[0])
     for i, word in enumerate(a.words):
         if i in changed_set and b.words[i] != word:
@@ -137,6 +139,27 @@ def word_diff(original: str, perturbed: str, changed: Sequence[int] | None = Non
         else:
             out.append(word)
         out.append(a.separators[i + 1])
+    return out
+
+
+def _aligned_diff(a: AttackedText, b: AttackedText, markers: bool) -> Text:
+    """Word diff of a rewrite: words aligned with difflib (as ``changed_indices`` are), spacing of ``b``."""
+    import difflib
+
+    out = Text(b.separators[0])
+    ops = difflib.SequenceMatcher(a=list(a.words), b=list(b.words), autojunk=False).get_opcodes()
+    for tag, i1, i2, j1, j2 in ops:
+        if tag in ("replace", "delete"):
+            old = " ".join(a.words[i1:i2])
+            out.append(f"[-{old}-]" if markers else old, style="red strike")
+            out.append(" ")
+        for j in range(j1, j2):
+            word = b.words[j]
+            if tag == "equal":
+                out.append(word)
+            else:
+                out.append(f"{{+{word}+}}" if markers else word, style="bold green")
+            out.append(b.separators[j + 1])
     return out
 
 

@@ -20,7 +20,13 @@ one that was actually attacked, i.e. succeeded or failed):
 * ``mean_similarity``: mean sentence-encoder similarity(original, perturbed) over the successes for
   which it was measured.
 * ``time_split``: seconds summed over every result (all statuses) spent inside the victim, the sentence
-  encoder, the language model and everything else, each also as a percentage of the total.
+  encoder, the language model, the text generator (paraphrase candidates) and everything else, each
+  also as a percentage of the total.
+* ``mean_generated_per_attempt``: candidate texts sampled from a generator (paraphrases) per attempted
+  example. Generation is not a victim query: it is counted here, and timed as ``generator`` in
+  ``time_split``, never in the query figures. 0 for recipes that generate nothing.
+* ``perturbed_word_pct`` after a paraphrase: the share of original words not kept (aligned word by
+  word with difflib), see :attr:`~attack_recipe.attacks.results.AttackResult.perturbed_word_fraction`.
 * ``budget_exhausted``: failed examples whose reason is ``"query budget exhausted"``.
 
 Rates are fractions in [0, 1] (``perturbed_word_pct`` and the time-split ``*_pct`` are percentages). A
@@ -64,13 +70,16 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "median_queries_per_success": "median unique victim queries over succeeded examples",
     "mean_queries_per_attempt": "mean unique victim queries over succeeded + failed examples",
     "mean_cache_hits_per_attempt": "mean per-example cache hits over succeeded + failed examples",
+    "mean_generated_per_attempt": "mean candidate texts sampled from a generator (paraphrases) over succeeded "
+    "+ failed examples; not victim queries (their seconds are time_split's generator share)",
     "seconds_per_success": "total wall seconds of all attempted (succeeded + failed) examples / succeeded: "
     "the cost of one adversarial example, failures included",
     "mean_seconds_per_attempt": "mean wall seconds over succeeded + failed examples",
-    "perturbed_word_pct": "mean over successes of 100 * changed words / words in the text",
+    "perturbed_word_pct": "mean over successes of 100 * changed words / words in the text (after a "
+    "paraphrase: original words not kept, by difflib word alignment)",
     "mean_similarity": "mean sentence-encoder similarity(original, perturbed) over successes that have one",
-    "time_split": "seconds inside the victim, sentence encoder, language model and the rest, summed over "
-    "all examples, with each share of the total in %",
+    "time_split": "seconds inside the victim, sentence encoder, language model, text generator "
+    "(paraphrases) and the rest, summed over all examples, with each share of the total in %",
     "budget_exhausted": "failed examples whose search stopped because the query budget ran out",
     "validity": "over successes: distribution (n, mean, median, p10, p90) of the perplexity ratio "
     "perturbed/original under a causal LM, and of the similarity under a second encoder no recipe "
@@ -91,17 +100,19 @@ def _median(values: list[float], digits: int = 4) -> float | None:
 
 
 def time_split(results: Iterable[AttackResult]) -> dict[str, float | None]:
-    """Seconds in victim / encoder / LM / rest summed over ``results``, with each share of the total in %."""
-    victim = encoder = lm = rest = total = 0.0
+    """Seconds in victim / encoder / LM / generator / rest summed over ``results``, with each share in %."""
+    victim = encoder = lm = generator = rest = total = 0.0
     for r in results:
         s = r.seconds
         victim += s.victim
         encoder += s.encoder
         lm += s.lm
+        generator += s.generator
         rest += s.rest
         total += s.total
     out: dict[str, float | None] = {"total_seconds": round(total, 4)}
-    for key, value in (("victim", victim), ("encoder", encoder), ("lm", lm), ("rest", rest)):
+    for key, value in (("victim", victim), ("encoder", encoder), ("lm", lm), ("generator", generator),
+                       ("rest", rest)):
         out[f"{key}_seconds"] = round(value, 4)
         out[f"{key}_pct"] = round(100.0 * value / total, 2) if total > 0 else None
     return out
@@ -135,6 +146,7 @@ def summarize(results: Iterable[AttackResult]) -> dict:
         "median_queries_per_success": _median([r.queries for r in succ]),
         "mean_queries_per_attempt": _mean([r.queries for r in attempted]),
         "mean_cache_hits_per_attempt": _mean([r.cache_hits for r in attempted]),
+        "mean_generated_per_attempt": _mean([r.generated for r in attempted]),
         "seconds_per_success": _ratio(attempted_seconds, n_s, 4),
         "mean_seconds_per_attempt": _mean([r.seconds.total for r in attempted]),
         "perturbed_word_pct": _mean([100.0 * f for f in fractions if f is not None]),

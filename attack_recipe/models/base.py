@@ -3,7 +3,8 @@
 Every wrapper subclasses :class:`Victim` and writes one hook, ``_predict``. The final ``__call__``
 validates what the hook returns (shape, NaN, rows summing to one) so that a faulty model is reported
 with the reason instead of silently corrupting an attack. White-box victims also implement
-:class:`GradientVictim` so gradient-based ranking and swaps can use them.
+:class:`GradientVictim` (``word_gradients`` and ``word_vocabulary``) so gradient-based ranking and
+swaps can use them.
 """
 
 from __future__ import annotations
@@ -102,5 +103,15 @@ class GradientVictim(Protocol):
 
         Returns an array of shape (len(words), embedding_dim); sub-word token gradients of a word are
         summed. Words the tokenizer drops get a zero row.
+        """
+        ...
+
+    def word_vocabulary(self):
+        """``(words, vectors)``: the whole words the model reads as one input token, and their rows.
+
+        ``words`` is a tuple of lower-case alphabetic words; ``vectors`` a float array of shape
+        (len(words), embedding_dim) in the same space as :meth:`word_gradients`. Gradient swaps
+        (HotFlip) pick replacements from it by the first-order estimate ``(e_w - e_i) . grad_i``.
+        Computed once and cached by the victim; callers must not modify it.
         """
         ...

@@ -118,6 +118,45 @@ def _load_parts(source: str, model_kwargs: dict[str, Any]):
         raise _hub_error(source, f"the download failed ({_first_line(exc)})") from exc
 
 
+#: Word-start markers of SentencePiece (``▁``) and byte-level BPE (``Ġ``) vocabularies.
+WORD_START_MARKERS = ("\u2581", "\u0120")
+
+
+def whole_words(vocab: dict[str, int], special: set[str] = frozenset()) -> tuple[list[str], list[int]]:
+    """(words, token ids) of the vocabulary entries that are whole alphabetic words, in id order.
+
+    With a word-start marker in use (most entries of a SentencePiece / BPE vocabulary carry one),
+    only marked entries count as words; otherwise (WordPiece) every entry but ``##`` continuations.
+    The first id wins for a word that appears twice (e.g. ``▁word`` and ``word``).
+    """
+    tokens = sorted(vocab.items(), key=lambda kv: kv[1])
+    marker = None
+    for m in WORD_START_MARKERS:
+        if sum(1 for t, _ in tokens if t.startswith(m)) > len(tokens) // 10:
+            marker = m
+            break
+    words: list[str] = []
+    ids: list[int] = []
+    seen: set[str] = set()
+    for token, index in tokens:
+        if token in special:
+            continue
+        if marker is not None:
+            if not token.startswith(marker):
+                continue
+            word = token[len(marker):]
+        elif token.startswith("##"):
+            continue
+        else:
+            word = token
+        if not (word.isascii() and word.isalpha()) or word != word.lower() or word in seen:
+            continue
+        seen.add(word)
+        words.append(word)
+        ids.append(index)
+    return words, ids
+
+
 class HuggingFaceVictim(Victim):
     """A ``transformers`` sequence-classification model plus its tokenizer.
 
@@ -218,6 +257,27 @@ class HuggingFaceVictim(Victim):
     def embedding_matrix(self) -> "np.ndarray":
         """The input (token) embedding matrix, shape (vocab_size, dim), as float32 numpy."""
         return self._model.get_input_embeddings().weight.detach().float().cpu().numpy()
+
+    def word_vocabulary(self) -> "tuple[tuple[str, ...], np.ndarray]":
+        """The tokenizer entries that are whole alphabetic words, and their input-embedding rows.
+
+        What gradient (HotFlip) swaps may insert: a word the model reads as one token, so the
+        first-order estimate ``(e_w - e_i) . grad_i`` is about the embedding it will really see.
+        WordPiece continuations (``##ing``), special tokens and pieces that are not a word start
+        under a SentencePiece (``▁``) or byte-level BPE (``Ġ``) vocabulary are left out; the marker
+        is stripped. A cased vocabulary keeps only its lower-case entries (swaps take the original
+        word's case). Computed once per victim: shape ``(len(words), dim)``, float32.
+        """
+        cached = getattr(self, "_word_vocabulary", None)
+        if cached is None:
+            import numpy as np
+
+            vocab = self._tokenizer.get_vocab()  # token -> id
+            words, rows = whole_words(vocab, set(getattr(self._tokenizer, "all_special_tokens", ())))
+            matrix = self.embedding_matrix()[np.asarray(rows, dtype=np.int64)] if rows else \
+                np.zeros((0, self.embedding_matrix().shape[1]), dtype=np.float32)
+            cached = self._word_vocabulary = (tuple(words), np.ascontiguousarray(matrix))
+        return cached
 
     def __repr__(self) -> str:
         return (

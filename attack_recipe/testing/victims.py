@@ -86,14 +86,30 @@ def slow_keyword_sentiment_victim() -> SlowKeywordSentimentVictim:
     return SlowKeywordSentimentVictim()
 
 
+#: Words the bag-of-embeddings toy "knows" besides its lexicon: everyday words of the test sentences
+#: and off-lexicon synonyms ("superb", "dreadful") that carry no sentiment for it — what a gradient
+#: swap can exploit. Its :meth:`BagOfEmbeddingsVictim.word_vocabulary` is the union.
+TOY_VOCABULARY: tuple[str, ...] = tuple(
+    """the a movie film was were is it this i and so very ever what day am of such an app
+    actors phone screen food service concert plot ending staff room purchase sequel design support
+    waiting rude arrived have
+    superb fantastic terrific marvelous splendid lovely pleasant decent okay delighted cheerful
+    adore enjoyable mediocre dreadful lousy nasty unhappy miserable gloomy rotten damaged dull
+    tedious frustrating irritating unpleasant despise dislike hideous inferior""".split()
+)
+
+
 class BagOfEmbeddingsVictim(Victim):
     """A white-box toy: mean of seeded random word vectors → linear layer → softmax.
 
     ``word_gradients`` is exact (analytic), so gradient-based components can be tested without torch.
     The lexicon words get vectors aligned with the class direction so the model has real opinions.
+    Any word has a vector; ``word_vocabulary`` lists a fixed set of them (lexicon + ``vocabulary``), the
+    whole-word vocabulary gradient swaps choose from.
     """
 
-    def __init__(self, dim: int = 16, seed: int = 0, lexicon: Mapping[str, float] = SENTIMENT_LEXICON):
+    def __init__(self, dim: int = 16, seed: int = 0, lexicon: Mapping[str, float] = SENTIMENT_LEXICON,
+                 vocabulary: Sequence[str] = TOY_VOCABULARY):
         import numpy as np
 
         self.dim = dim
@@ -107,6 +123,7 @@ class BagOfEmbeddingsVictim(Victim):
         self._lexicon = dict(lexicon)
         self._vectors: dict[str, object] = {}
         self._rng_seed = seed
+        self._vocabulary = tuple(dict.fromkeys([*self._lexicon, *(w.lower() for w in vocabulary)]))
 
     def vector(self, word: str):
         import numpy as np
@@ -146,6 +163,12 @@ class BagOfEmbeddingsVictim(Victim):
         onehot[label] = 1.0
         g = self._weights.T @ (p - onehot) / max(1, len(tokens))
         return np.stack([g for _ in tokens]) if tokens else np.zeros((0, self.dim))
+
+    def word_vocabulary(self):
+        """(words, vectors): lexicon plus ``vocabulary`` words, with the vectors the model uses."""
+        import numpy as np
+
+        return self._vocabulary, np.stack([self.vector(w) for w in self._vocabulary])
 
     @property
     def name(self) -> str:

@@ -40,7 +40,7 @@ class SearchContext:
         indices = sorted(allowed if indices is None else allowed.intersection(indices))
         if not indices:
             return []
-        candidates = self.transformation(text, indices, self.state.rng)
+        candidates = self.transformation.propose(text, indices, self.state)
         return self.filter(candidates)
 
     def filter(self, candidates: Sequence[AttackedText]) -> list[AttackedText]:

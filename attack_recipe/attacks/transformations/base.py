@@ -16,6 +16,15 @@ class Transformation(abc.ABC):
     def __call__(self, text: AttackedText, indices: Iterable[int], rng=None) -> list[AttackedText]:
         """Candidates that each change ``text`` at one (or more) of ``indices``."""
 
+    def propose(self, text: AttackedText, indices: Iterable[int], state) -> list[AttackedText]:
+        """Candidates for ``text`` within one example's run state (what :class:`SearchContext` calls).
+
+        Most transformations need only the state's seeded RNG, so this defaults to ``__call__``. A
+        transformation that needs the victim (gradient swaps) overrides it, reads the victim and the
+        label from ``state`` and charges its model time to ``state.timers`` — never to the query count.
+        """
+        return self(text, indices, state.rng)
+
     def __add__(self, other: "Transformation") -> "Composite":
         return Composite((self, other))
 
@@ -53,10 +62,18 @@ class Composite(Transformation):
 
     def __call__(self, text, indices, rng=None):
         indices = list(indices)
+        return self._union(text, [t(text, indices, rng) for t in self.transformations])
+
+    def propose(self, text, indices, state):
+        indices = list(indices)
+        return self._union(text, [t.propose(text, indices, state) for t in self.transformations])
+
+    @staticmethod
+    def _union(text: AttackedText, groups) -> list[AttackedText]:
         seen: set[str] = set()
         out: list[AttackedText] = []
-        for t in self.transformations:
-            for cand in t(text, indices, rng):
+        for group in groups:
+            for cand in group:
                 if cand.text not in seen and cand.text != text.text:
                     seen.add(cand.text)
                     out.append(cand)
