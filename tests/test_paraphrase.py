@@ -105,6 +105,9 @@ def test_word_diff_of_a_rewrite_aligns_words():
     ("  the movie was GOOD. ", None),  # a copy of the input
     ("", None),
     ("Rewritten sentence: “A fine film.”\nIn the original sentence ...", "A fine film."),
+    ('To paraphrase this sentence, we could rephrase it to: "The film was fine, and', "The film was fine, and"),
+    ("I'll just rephrase it to: The film was fine!", "The film was fine!"),
+    ("The film was fine: a delight.", "The film was fine: a delight."),  # a colon inside a real answer
 ])
 def test_clean_paraphrase(raw, expected):
     assert clean_paraphrase(raw, "The movie was good.") == expected

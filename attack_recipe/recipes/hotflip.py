@@ -43,8 +43,9 @@ Deviations from the paper:
       estimate alone; the search stops after ``max_words`` steps, since no further flip is allowed.
     * Stopwords: our own list (attack_recipe/resources/data/stopwords.txt), not the paper's.
     * Short texts: the two-flip limit is the paper's, set for SST sentences; on tweets it is binding
-      (the paper itself found one- or two-flip examples for only 2 % of SST sentences), and the success
-      rate is low for that reason — raise ``max_words`` to trade similarity for success.
+      (the paper presents word-level flips as possible for few sentences; we could not check its exact
+      figure offline), and the success rate is low for that reason — raise ``max_words`` to trade
+      similarity for success.
 """
 
 from __future__ import annotations

@@ -38,6 +38,9 @@ _PREFIX = re.compile(
     re.IGNORECASE,
 )
 _QUOTES = "\"'“”‘’«»`"
+#: "To paraphrase this sentence, we could rephrase it to: ..." — a short introduction that names the task
+_INTRO = re.compile(r"^([^:\"“]{0,100}\b(?:paraphras|rephras|rewrit|reword|sentence|version)[^:\"“]{0,60}):\s*(\S.*)$",
+                    re.IGNORECASE)
 
 
 def _normal(text: str) -> str:
@@ -61,8 +64,13 @@ def clean_paraphrase(raw: str, source: str, max_ratio: float = 3.0) -> str | Non
         break
     for _ in range(2):
         line = _PREFIX.sub("", line).strip()
+        intro = _INTRO.match(line)
+        if intro:
+            line = intro.group(2).strip()
         if len(line) >= 2 and line[0] in _QUOTES and line[-1] in _QUOTES:
             line = line[1:-1].strip()
+        elif line[:1] in '"“«' and not any(q in line[1:] for q in '"“”«»'):
+            line = line[1:].strip()  # an opening quote the token limit cut off
     line = " ".join(line.split())
     if not line or _normal(line) == _normal(source):
         return None
