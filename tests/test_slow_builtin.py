@@ -17,8 +17,8 @@ pytestmark = pytest.mark.slow
 #: high enough to catch a recipe that stopped working. Expensive searches get fewer examples.
 MIN_SUCCESS = {
     "textfooler": (0.4, 12), "pwws": (0.2, 12), "deepwordbug": (0.3, 12), "a2t": (0.05, 12),
-    "textbugger": (0.2, 12), "hotflip": (0.0, 12), "bert-attack": (0.3, 8), "bae": (0.1, 8),
-    "genetic": (0.0, 8), "pso": (0.1, 8), "paraphrase": (0.0, 6), "paraphrase+swap": (0.1, 6),
+    "textbugger": (0.2, 12), "hotflip": (0.05, 12), "bert-attack": (0.5, 8), "bae": (0.15, 8),
+    "genetic": (0.1, 8), "pso": (0.1, 8), "paraphrase": (0.0, 6), "paraphrase+swap": (0.15, 8),
 }
 #: Recipes whose examples cost tens of seconds (generation, population search) get a shorter
 #: determinism/resume check.
@@ -44,6 +44,8 @@ def test_recipe_on_builtin_victim(recipe, tmp_path):
         assert violated_constraints(prepared.attack, result) == []
         if result.perturbed_text is not None:
             assert result.changed_indices
+    if recipe.startswith("paraphrase"):  # the real generator ran, and its cost is reported apart
+        assert summary["mean_generated_per_attempt"] > 0 and summary["time_split"]["generator"] > 0
     lines = (tmp_path / "results.jsonl").read_text().splitlines()
     assert len(lines) == n and json.loads(lines[0])["schema_version"] >= 1
 
