@@ -243,6 +243,6 @@ def test_smollm2_paraphrase_on_builtin_victim(tmp_path):
     for r in attempted:
         assert r.generated > 0 and r.seconds.generator > 0
         assert violated_constraints(prepared.attack, r) == []
-        if r.perturbed_text is not None:
+        if r.status is Status.SUCCEEDED:
             assert r.similarity >= 0.8 - 1e-6
     assert outcome.summary["time_split"]["generator_seconds"] > 0 or not attempted

@@ -1,4 +1,6 @@
-"""Paraphrase attack (``paraphrase``) and paraphrase-then-swap (``paraphrase+swap``).
+"""Paraphrase attacks — after Iyyer, Wieting, Gimpel & Zettlemoyer (2018); ``paraphrase+swap`` adds Jin et al. (2020).
+
+``paraphrase`` rewrites the text; ``paraphrase+swap`` paraphrases, then swaps words.
 
 Not a reproduction of one paper. The idea of attacking a classifier with sentence-level paraphrases
 follows Iyyer, Wieting, Gimpel & Zettlemoyer (2018), "Adversarial Example Generation with
