@@ -1,8 +1,8 @@
 """Paraphrase attacks: rewrites as text edits, replay + re-check, budget, similarity bound, generation cost.
 
 Fast tests use a deterministic fake generator and a bag-of-words stub encoder (no model loads, except
-GloVe/WordNet for the ``paraphrase+swap`` swap phase). The real SmolLM2 generator runs in one
-``@pytest.mark.slow`` test on 2 built-in-victim examples.
+GloVe/WordNet for the ``paraphrase+swap`` swap phase). The real SmolLM2 generator runs in
+tests/test_slow_builtin.py on built-in-victim examples.
 """
 
 from __future__ import annotations
@@ -232,17 +232,3 @@ def test_swap_phase_starts_from_the_best_paraphrase(victim):
 
 
 # -- the real generator -------------------------------------------------------------------------
-@pytest.mark.slow
-def test_smollm2_paraphrase_on_builtin_victim(tmp_path):
-    from attack_recipe.evaluation.config import RunConfig, execute, prepare
-
-    prepared = prepare(RunConfig(recipe="paraphrase", num_examples=2, seed=0, out_dir=str(tmp_path)))
-    outcome = execute(prepared)
-    assert outcome.summary["errors"] == 0
-    attempted = [r for r in outcome.results if r.status in (Status.SUCCEEDED, Status.FAILED)]
-    for r in attempted:
-        assert r.generated > 0 and r.seconds.generator > 0
-        assert violated_constraints(prepared.attack, r) == []
-        if r.status is Status.SUCCEEDED:
-            assert r.similarity >= 0.8 - 1e-6
-    assert outcome.summary["time_split"]["generator_seconds"] > 0 or not attempted

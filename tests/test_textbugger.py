@@ -250,19 +250,3 @@ def test_same_seed_same_results(attack, victim):
     assert run(3) == run(3)
 
 
-# -- the built-in victim (slow) --------------------------------------------------------------------
-@pytest.mark.slow
-def test_textbugger_on_the_builtin_victim(tmp_path):
-    """4 held-out tweets on the real victim: runs, stays within budget, every success re-checks."""
-    from attack_recipe.evaluation.config import RunConfig, execute, prepare
-
-    prepared = prepare(RunConfig(recipe="textbugger", num_examples=4, seed=0, query_budget=200,
-                                 out_dir=str(tmp_path)))
-    outcome = execute(prepared)
-    assert outcome.summary["errors"] == 0
-    for r in outcome.results:
-        assert r.queries <= 200
-        assert violated_constraints(prepared.attack, r) == []
-        if r.status is Status.SUCCEEDED:
-            assert r.similarity >= 0.8 - 1e-4
-    assert any(r.status is Status.SUCCEEDED for r in outcome.results)
