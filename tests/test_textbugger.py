@@ -248,5 +248,3 @@ def test_same_seed_same_results(attack, victim):
                 for i, (t, y) in enumerate(SENTIMENT_EXAMPLES)]
 
     assert run(3) == run(3)
-
-
