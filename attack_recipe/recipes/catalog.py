@@ -44,7 +44,7 @@ def _short_value(value) -> str:
 
 
 def _is_component(value) -> bool:
-    return type(value).__repr__ is config_repr or repr(value) == config_repr(value)
+    return repr(value) == config_repr(value)
 
 
 def recipe_card(name: str) -> RecipeCard:

@@ -12,7 +12,7 @@ from ...errors import UsageError
 from ..state import Scored
 from ..text import AttackedText
 from .base import SearchContext, SearchMethod
-from .population import best_of, best_success, genome, group_by_index, rebuild, sample
+from .population import best_of, best_success, evaluate_distinct, genome, group_by_index, rebuild, sample
 
 
 class AlzantotGeneticAlgorithm(SearchMethod):
@@ -116,16 +116,9 @@ class AlzantotGeneticAlgorithm(SearchMethod):
             if key not in memo:
                 memo[key] = ctx.neighbours(text, [index])
             plans.append(memo[key])
-        batch: dict[str, AttackedText] = {}
-        for text in texts:
-            if text.text not in known:
-                batch.setdefault(text.text, text)
-        for cands in plans:
-            for c in cands:
-                batch.setdefault(c.text, c)
-        order = list(batch.values())
-        results = ctx.evaluate(order)
-        if len(results) < len(order):
+        unscored = [t for t in texts if t.text not in known]
+        results, complete = evaluate_distinct(ctx, [*unscored, *(c for cands in plans for c in cands)])
+        if not complete:
             return [], results, False
         scored = dict(known)
         scored.update({r.text.text: r for r in results})

@@ -12,7 +12,7 @@ children's steps are checked in lockstep: one batched ``ctx.filter`` call per st
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from typing import Iterable, Mapping, Sequence
 
 from ..state import Scored
 from ..text import AttackedText
@@ -26,8 +26,16 @@ def genome(text: AttackedText) -> dict[int, str]:
     return {i: text.words[i] for i in sorted(text.modified_indices)}
 
 
-def original_of(text: AttackedText) -> AttackedText:
-    return AttackedText(text.original_words, text.separators, original_words=text.original_words)
+def evaluate_distinct(ctx: SearchContext, texts: Iterable[AttackedText]) -> tuple[list[Scored], bool]:
+    """Score each distinct text of ``texts`` (first occurrence kept, order kept) in one ``ctx.evaluate``.
+
+    Returns the results and whether the call was complete (False when the query budget cut it short).
+    """
+    batch: dict[str, AttackedText] = {}
+    for text in texts:
+        batch.setdefault(text.text, text)
+    results = ctx.evaluate(list(batch.values()))
+    return results, len(results) == len(batch)
 
 
 def rebuild(ctx: SearchContext, original: AttackedText, genomes: Sequence[Genome]) -> list[AttackedText]:

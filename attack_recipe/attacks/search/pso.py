@@ -12,7 +12,7 @@ from ...errors import UsageError
 from ..state import Scored
 from ..text import AttackedText
 from .base import SearchContext, SearchMethod
-from .population import best_of, best_success, group_by_index, rebuild, sample
+from .population import best_of, best_success, evaluate_distinct, group_by_index, rebuild, sample
 
 
 class ParticleSwarmOptimization(SearchMethod):
@@ -89,11 +89,10 @@ class ParticleSwarmOptimization(SearchMethod):
             # phase 1: the moved particles
             moved = rebuild(ctx, original, genomes)
             known = {m.text.text: m for m in population + local + [glob]}
-            batch = list({t_.text: t_ for t_ in moved if t_.text not in known}.values())
-            results = ctx.evaluate(batch)
+            results, complete = evaluate_distinct(ctx, (t_ for t_ in moved if t_.text not in known))
             best = best_of(results, best)
             found = best_success(ctx, results)
-            if found is not None or len(results) < len(batch):
+            if found is not None or not complete:
                 return found or best
             known.update({r.text.text: r for r in results})
             population = [known[t_.text] for t_ in moved]
@@ -135,14 +134,9 @@ class ParticleSwarmOptimization(SearchMethod):
         for m in members:
             if m.text.text not in memo:
                 memo[m.text.text] = group_by_index(ctx.neighbours(m.text))
-        batch: dict[str, AttackedText] = {}
-        for groups in memo.values():
-            for cands in groups.values():
-                for c in cands:
-                    batch.setdefault(c.text, c)
-        order = list(batch.values())
-        results = ctx.evaluate(order)
-        if len(results) < len(order):
+        results, complete = evaluate_distinct(
+            ctx, (c for groups in memo.values() for cands in groups.values() for c in cands))
+        if not complete:
             return [], results, False
         scored = {r.text.text: r for r in results}
         choices = []
