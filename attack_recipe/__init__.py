@@ -22,7 +22,7 @@ _logging.getLogger(__name__).addHandler(_logging.NullHandler())
 #: public name -> "module:attribute", imported on first access (keeps ``import attack_recipe`` light)
 _LAZY = {
     "Attack": "attack_recipe.attacks.attack:Attack",
-    "AttackedText": "attack_recipe.attacks.text:AttackedText",
+    "AttackedText": "attack_recipe.core.text:AttackedText",
     "AttackResult": "attack_recipe.attacks.results:AttackResult",
     "Status": "attack_recipe.attacks.results:Status",
     "Untargeted": "attack_recipe.attacks.goals:Untargeted",

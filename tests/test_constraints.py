@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from attack_recipe.attacks.text import AttackedText
+from attack_recipe.core.text import AttackedText
 from attack_recipe.constraints.edit_distance import LevenshteinDistance
 from attack_recipe.constraints.embedding_cosine import WordEmbeddingCosine
 from attack_recipe.constraints.part_of_speech import PartOfSpeech

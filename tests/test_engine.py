@@ -9,7 +9,7 @@ from attack_recipe.attacks.results import AttackResult, Status
 from attack_recipe.attacks.search.beam import BeamSearch
 from attack_recipe.attacks.search.greedy_wir import GreedyWordSwapWIR
 from attack_recipe.attacks.state import RunState
-from attack_recipe.attacks.text import AttackedText
+from attack_recipe.core.text import AttackedText
 from attack_recipe.attacks.transformations.base import Composite, WordSwap, match_case
 from attack_recipe.attacks.transformations.char_edits import (
     NeighbourCharacterSwap,

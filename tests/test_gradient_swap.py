@@ -13,7 +13,7 @@ from attack_recipe.attacks.attack import Attack
 from attack_recipe.attacks.goals import Targeted, Untargeted
 from attack_recipe.attacks.search.base import SearchContext
 from attack_recipe.attacks.state import RunState
-from attack_recipe.attacks.text import AttackedText
+from attack_recipe.core.text import AttackedText
 from attack_recipe.attacks.transformations.gradient import (
     WordSwapGradient,
     first_order_estimates,

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from attack_recipe.attacks.results import Status
-from attack_recipe.attacks.text import AttackedText
+from attack_recipe.core.text import AttackedText
 from attack_recipe.attacks.transformations import masked_lm
 from attack_recipe.attacks.transformations.masked_lm import WordSwapMaskedLM, top_combinations
 from attack_recipe.errors import ResourceNotFoundError

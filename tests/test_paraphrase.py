@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from attack_recipe.attacks.results import AttackResult, Status, TimeSplit
-from attack_recipe.attacks.text import REWRITE, AttackedText, align_words
+from attack_recipe.core.text import REWRITE, AttackedText, align_words
 from attack_recipe.evaluation.console import word_diff
 from attack_recipe.evaluation.metrics import summarize
 from attack_recipe.evaluation.recheck import replay, violated_constraints

@@ -12,7 +12,7 @@ from attack_recipe.attacks.search.genetic import AlzantotGeneticAlgorithm
 from attack_recipe.attacks.search.population import best_success, rebuild
 from attack_recipe.attacks.search.pso import ParticleSwarmOptimization
 from attack_recipe.attacks.state import RunState
-from attack_recipe.attacks.text import AttackedText
+from attack_recipe.core.text import AttackedText
 from attack_recipe.attacks.transformations.wordnet_swap import WordSwapWordNet
 from attack_recipe.constraints.max_words import MaxWordsPerturbed
 from attack_recipe.constraints.repeat import RepeatModification

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from attack_recipe.attacks.results import AttackResult, Status
-from attack_recipe.attacks.text import AttackedText
+from attack_recipe.core.text import AttackedText
 from attack_recipe.attacks.transformations.char_edits import (
     HomoglyphSubstitution,
     HomoglyphTableError,

@@ -7,7 +7,7 @@ import pytest
 
 from attack_recipe import load_recipe
 from attack_recipe.attacks.results import AttackResult, Status
-from attack_recipe.attacks.text import AttackedText
+from attack_recipe.core.text import AttackedText
 from attack_recipe.constraints.fluency import PerplexityIncrease
 from attack_recipe.errors import UnknownNameError, UsageError
 from attack_recipe.evaluation.harness import run_dataset

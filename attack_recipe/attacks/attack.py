@@ -16,7 +16,7 @@ from .goals import Goal, Untargeted
 from .results import AttackResult, Status
 from .search.base import SearchContext, SearchMethod
 from .state import RunState
-from .text import AttackedText
+from ..core.text import AttackedText
 from .transformations.base import Transformation
 
 #: Longest text (in words) an attack accepts by default; longer inputs get a clear error instead of

@@ -69,7 +69,7 @@ class AttackResult:
     @property
     def rewritten(self) -> bool:
         """True if the search path contains a sentence-level rewrite (paraphrase)."""
-        from .text import is_rewrite_step
+        from ..core.text import is_rewrite_step
 
         return any(is_rewrite_step(step) for step in self.edits)
 
@@ -79,13 +79,13 @@ class AttackResult:
 
         Word edits: changed positions / words. After a rewrite (paraphrase) the texts differ in length
         and order, so it is the share of original words *not kept*: 1 - (original words aligned to an
-        identical word of the perturbed text, :func:`~attack_recipe.attacks.text.align_words`) / words.
+        identical word of the perturbed text, :func:`~attack_recipe.core.text.align_words`) / words.
         For a pure word swap both definitions agree.
         """
         if self.perturbed_text is None or not self.num_words:
             return None
         if self.rewritten:
-            from .text import align_words, split_words
+            from ..core.text import align_words, split_words
 
             kept = len(align_words(split_words(self.original_text)[0], split_words(self.perturbed_text)[0]))
             return max(0.0, 1.0 - kept / self.num_words)

@@ -19,7 +19,7 @@ from typing import Iterator, Sequence
 
 from .goals import Goal
 from .results import TimeSplit
-from .text import AttackedText
+from ..core.text import AttackedText
 
 
 @dataclass(frozen=True)

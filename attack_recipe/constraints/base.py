@@ -15,8 +15,8 @@ from __future__ import annotations
 import abc
 from typing import Sequence
 
-from ..attacks.config_repr import config_repr
-from ..attacks.text import AttackedText
+from ..core.config_repr import config_repr
+from ..core.text import AttackedText
 
 
 class PreConstraint(abc.ABC):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..attacks.text import AttackedText
+from ..core.text import AttackedText
 from ..errors import UsageError
 from .base import Constraint
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from ..attacks.text import AttackedText
+from ..core.text import AttackedText
 from ..errors import UsageError
 from .base import Constraint
 

@@ -9,7 +9,7 @@ TextFooler setting (nouns and verbs are interchangeable).
 
 from __future__ import annotations
 
-from ..attacks.text import AttackedText
+from ..core.text import AttackedText
 from .base import Constraint
 
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import math
 from typing import Sequence
 
-from ..attacks.text import AttackedText
+from ..core.text import AttackedText
 from ..errors import UsageError
 from .base import Constraint
 

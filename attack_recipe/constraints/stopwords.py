@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..attacks.text import AttackedText
+from ..core.text import AttackedText
 from .base import PreConstraint
 
 

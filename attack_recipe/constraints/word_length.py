@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..attacks.text import AttackedText
+from ..core.text import AttackedText
 from ..errors import UsageError
 from .base import PreConstraint
 

@@ -11,7 +11,7 @@ from rich.table import Table
 from rich.text import Text
 
 from ..attacks.results import AttackResult, Status
-from ..attacks.text import AttackedText
+from ..core.text import AttackedText
 
 
 def _pct(value: float | None, *, fraction: bool = True) -> str:

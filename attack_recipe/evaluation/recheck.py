@@ -7,7 +7,7 @@ constraints that compare a step with the previous one (Jin et al.'s similarity c
 tests and benchmarks to show that every reported success is one its constraints allow.
 
 A rewrite step (a paraphrase, ``((REWRITE, new_text),)``) is replayed with
-:meth:`~attack_recipe.attacks.text.AttackedText.rewrite`, so the rebuilt text has the same word grid
+:meth:`~attack_recipe.core.text.AttackedText.rewrite`, so the rebuilt text has the same word grid
 and the same true original as during the search; post-transformation constraints are re-checked on it
 like on any step. Pre-transformation constraints (which word positions may change) are not asked
 about a rewrite step: it changes no word position of its parent, it replaces the text.
@@ -16,7 +16,7 @@ about a rewrite step: it changes no word position of its parent, it replaces the
 from __future__ import annotations
 
 from ..attacks.results import AttackResult, Status
-from ..attacks.text import AttackedText, is_rewrite_step
+from ..core.text import AttackedText, is_rewrite_step
 
 
 def replay(result: AttackResult) -> list[AttackedText]:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from ..attacks.results import AttackResult, Status
-from ..attacks.text import AttackedText
+from ..core.text import AttackedText
 from .metrics import METRIC_DEFINITIONS
 from .records import read_results, read_summary
 

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from .. import registry
-from ..attacks.config_repr import config_repr
+from ..core.config_repr import config_repr
 
 _URL = re.compile(r"https?://\S+")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 
-from ..attacks.text import AttackedText
+from ..core.text import AttackedText
 
 #: Sentiment words → milder words the toy victim does not know (how a paraphrase loses the signal).
 MILDER = {"good": "decent", "great": "grand", "love": "adore", "beautiful": "pretty", "wonderful": "lovely",

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from ...constraints.base import Constraint, PreConstraint
-from ..config_repr import config_repr
+from ...core.config_repr import config_repr
 from ..state import RunState, Scored
-from ..text import AttackedText
+from ...core.text import AttackedText
 from ..transformations.base import Transformation
 
 

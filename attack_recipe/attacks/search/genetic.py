@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from ...errors import UsageError
 from ..state import Scored
-from ..text import AttackedText
+from ...core.text import AttackedText
 from .base import SearchContext, SearchMethod
 from .population import best_of, best_success, evaluate_distinct, genome, group_by_index, rebuild, sample
 

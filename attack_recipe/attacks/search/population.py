@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping, Sequence
 
 from ..state import Scored
-from ..text import AttackedText
+from ...core.text import AttackedText
 from .base import SearchContext
 
 Genome = Mapping[int, str]

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from ...errors import UsageError, WhiteBoxRequiredError
 from ..state import Scored
-from ..text import AttackedText
+from ...core.text import AttackedText
 
 METHODS = ("delete", "unk", "weighted-saliency", "gradient", "random")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from ..state import Scored
-from ..text import AttackedText
+from ...core.text import AttackedText
 from .base import SearchContext
 from .greedy_wir import GreedyWordSwapWIR
 from .ranking import rank_words

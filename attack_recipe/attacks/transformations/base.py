@@ -5,8 +5,8 @@ from __future__ import annotations
 import abc
 from typing import Iterable, Sequence
 
-from ..config_repr import config_repr
-from ..text import AttackedText
+from ...core.config_repr import config_repr
+from ...core.text import AttackedText
 
 
 class Transformation(abc.ABC):

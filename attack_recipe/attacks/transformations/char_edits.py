@@ -15,7 +15,7 @@ import string
 from typing import Mapping, Sequence
 
 from ...errors import AttackRecipeError, ResourceNotFoundError
-from ..text import AttackedText
+from ...core.text import AttackedText
 from .base import WordSwap
 
 LETTERS = string.ascii_lowercase

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
-from ..text import AttackedText
+from ...core.text import AttackedText
 from .base import WordSwap, match_case
 
 

@@ -21,7 +21,7 @@ import functools
 from typing import Iterable, Sequence
 
 from ...errors import UsageError, WhiteBoxRequiredError
-from ..text import AttackedText
+from ...core.text import AttackedText
 from .base import Transformation, match_case
 
 

@@ -25,8 +25,8 @@ from __future__ import annotations
 from typing import Iterable, Sequence
 
 from ...errors import UsageError
-from ..config_repr import config_repr
-from ..text import AttackedText
+from ...core.config_repr import config_repr
+from ...core.text import AttackedText
 from .base import WordSwap, match_case
 
 METHODS = ("bae", "bert-attack")

@@ -1,7 +1,7 @@
 """Sentence-level rewrites: candidate texts that paraphrase the whole text.
 
 Unlike word swaps, a paraphrase ignores word positions: every candidate is
-``text.rewrite(paraphrase)`` (:meth:`~attack_recipe.attacks.text.AttackedText.rewrite`), a new word
+``text.rewrite(paraphrase)`` (:meth:`~attack_recipe.core.text.AttackedText.rewrite`), a new word
 grid that remembers the true original, so constraints that bound the drift from the original still
 apply and the step can be replayed from the result's edits.
 
@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import Callable, Iterable
 
 from ...errors import UsageError
-from ..text import AttackedText
+from ...core.text import AttackedText
 from .base import Transformation
 
 GeneratorFn = Callable[[str, int, int], "list[str]"]

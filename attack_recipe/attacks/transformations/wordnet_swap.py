@@ -6,7 +6,7 @@ import functools
 import re
 from typing import Sequence
 
-from ..text import AttackedText
+from ...core.text import AttackedText
 from .base import WordSwap, match_case
 
 _SINGLE_WORD = re.compile(r"^[A-Za-z]+(?:[-'][A-Za-z]+)*$")

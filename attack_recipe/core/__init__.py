@@ -1,0 +1,6 @@
+"""Types every engine package shares: the attacked text and its edit steps, the configuration repr.
+
+``core`` depends on nothing else in attack_recipe (the standard library and ``errors`` only), so
+``attacks`` (goals, searches, transformations, the run state) and ``constraints`` can both build on it
+without importing each other in a circle. tests/test_architecture.py checks the arrows.
+"""
