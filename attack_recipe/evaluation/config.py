@@ -39,7 +39,7 @@ def sanitise(name: str, max_len: int = 60) -> str:
 
 def _missing_local_path(spec: str) -> bool:
     """A model spec that is clearly a filesystem path (not a hub id or entry point) and does not exist."""
-    from ..models.huggingface import looks_like_path
+    from ..resources.paths import looks_like_path
 
     return ":" not in spec.split("/")[0] and looks_like_path(spec) and not Path(spec).expanduser().exists()
 
