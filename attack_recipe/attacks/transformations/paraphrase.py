@@ -51,12 +51,15 @@ class Paraphrase(Transformation):
         self.instruction = instruction
 
     def _model(self) -> GeneratorFn:
+        return load_once(self, "_generator", self._load_generator)
+
+    def _load_generator(self) -> GeneratorFn:
         from ...resources.generator import load_generator
 
         options = dict(temperature=self.temperature, top_p=self.top_p, max_new_tokens=self.max_new_tokens)
         if self.instruction is not None:
             options["instruction"] = self.instruction
-        return load_once(self, "_generator", load_generator, self._spec, **options)
+        return load_generator(self._spec, **options)
 
     def generate(self, text: AttackedText, rng=None) -> tuple[list[AttackedText], int]:
         """(distinct rewrites of ``text``, number of texts sampled)."""
