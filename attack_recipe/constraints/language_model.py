@@ -20,6 +20,7 @@ from typing import Sequence
 
 from ..core.text import AttackedText
 from ..errors import UsageError
+from ..resources.lazy import load_once
 from .base import Constraint
 
 
@@ -38,32 +39,14 @@ def window_text(words: Sequence[str], seps: Sequence[str], index: int, radius: i
 
 
 def sequence_log_probs(lm, texts: Sequence[str]):
-    """Total log-probability (natural log) of each text under a causal LM, batched.
+    """Total log-probability (natural log) of each text under ``lm``, as float64.
 
-    ``lm`` is either an object with ``log_probs(texts)`` or a ``resources.lm.CausalLM`` (model +
-    tokenizer); the first token is conditioned on EOS, as in ``CausalLM.perplexity``.
+    ``lm`` is anything with ``log_probs(texts)``: a ``resources.lm.CausalLM`` (batched, the first
+    token conditioned on EOS, the same pass as its perplexity) or a toy scorer in tests.
     """
     import numpy as np
 
-    if hasattr(lm, "log_probs"):
-        return np.asarray(lm.log_probs(list(texts)), dtype=np.float64)
-    import torch
-
-    tok, model = lm.tokenizer, lm.model
-    out = np.zeros(len(texts), dtype=np.float64)
-    prefix = tok.eos_token or ""
-    size = getattr(lm, "batch_size", 16) or 16
-    for start in range(0, len(texts), size):
-        chunk = [prefix + t for t in texts[start:start + size]]
-        enc = tok(chunk, return_tensors="pt", padding=True, truncation=True, max_length=256,
-                  add_special_tokens=False)
-        with torch.inference_mode():
-            logits = model(**enc).logits[:, :-1].float()
-        targets = enc["input_ids"][:, 1:]
-        mask = enc["attention_mask"][:, 1:].float()
-        nll = torch.nn.functional.cross_entropy(logits.transpose(1, 2), targets, reduction="none")
-        out[start:start + len(chunk)] = (-(nll * mask).sum(1)).numpy()
-    return out
+    return np.asarray(lm.log_probs(list(texts)), dtype=np.float64)
 
 
 class _LMConstraint(Constraint):
@@ -75,11 +58,9 @@ class _LMConstraint(Constraint):
         self._memo: dict[str, float] = {}
 
     def _model(self):
-        if self._lm is None:
-            from ..resources.lm import load_causal_lm
+        from ..resources.lm import load_causal_lm
 
-            self._lm = load_causal_lm()
-        return self._lm
+        return load_once(self, "_lm", load_causal_lm)
 
     def reset(self) -> None:
         # scores from another example's batch can differ in the last bits; keep examples independent

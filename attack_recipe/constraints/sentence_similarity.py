@@ -28,6 +28,7 @@ from typing import Sequence
 
 from ..core.text import AttackedText
 from ..errors import UsageError
+from ..resources.lazy import load_once, name_and_object
 from .base import Constraint
 
 #: Jin et al.'s USE threshold expressed as an angular similarity (TextAttack's reading of their code).
@@ -53,15 +54,12 @@ class SentenceSimilarity(Constraint):
         self.threshold = threshold
         self.metric = metric
         self.window_size = window_size
-        self.encoder = encoder if encoder is None or isinstance(encoder, str) else getattr(encoder, "name", "custom")
-        self._encoder = None if encoder is None or isinstance(encoder, str) else encoder
+        self.encoder, self._encoder = name_and_object(encoder)
 
     def _model(self):
-        if self._encoder is None:
-            from ..resources.encoder import load_sentence_encoder
+        from ..resources.encoder import load_sentence_encoder
 
-            self._encoder = load_sentence_encoder(self.encoder)
-        return self._encoder
+        return load_once(self, "_encoder", load_sentence_encoder, self.encoder)
 
     def reset(self) -> None:
         """Drop cached embeddings: an embedding computed in another example's batch can differ in the

@@ -6,20 +6,22 @@
 
 The CLI's ``run`` options map one to one onto these fields; the CLI only parses, prints and
 translates errors into exit codes.
+
+This module is the config itself. Loading what it names and running it (:func:`prepare`,
+:func:`execute`, :func:`run_from_config`, :class:`PreparedRun`) live in :mod:`.runner`, ``-O``
+option parsing and recipe building (:func:`parse_recipe_option`, :func:`build_recipe`) in
+:mod:`.recipe_options`; all are importable from here too, the documented entry point.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, NamedTuple
+from typing import Any
 
 from ..errors import UsageError
-
-logger = logging.getLogger(__name__)
 
 DEFAULT_RECIPE = "textfooler"
 DEFAULT_MODEL = "sentiment-minilm"
@@ -39,7 +41,7 @@ def sanitise(name: str, max_len: int = 60) -> str:
 
 def _missing_local_path(spec: str) -> bool:
     """A model spec that is clearly a filesystem path (not a hub id or entry point) and does not exist."""
-    from ..models.huggingface import looks_like_path
+    from ..resources.paths import looks_like_path
 
     return ":" not in spec.split("/")[0] and looks_like_path(spec) and not Path(spec).expanduser().exists()
 
@@ -104,156 +106,10 @@ class RunConfig:
         return dataclasses.asdict(self)
 
 
-class _Example(NamedTuple):
-    id: str
-    text: str
-    label: int | str
+# Re-exported: ``from attack_recipe.evaluation.config import RunConfig, prepare, execute`` is the
+# documented API (README, docs, CLI). Imported last because runner refers back to RunConfig.
+from .recipe_options import build_recipe, parse_recipe_option  # noqa: E402
+from .runner import PreparedRun, execute, prepare, run_from_config  # noqa: E402
 
-
-@dataclass
-class PreparedRun:
-    """A config with its recipe, victim and examples loaded, ready for :func:`execute`."""
-
-    config: RunConfig
-    attack: Any
-    victim: Any
-    examples: list
-    dataset_name: str
-    split: str | None
-    run_info: dict[str, Any]
-
-
-def _align_labels(examples, label_names, victim) -> list:
-    """Pass labels by *name* when the dataset names its classes and the victim knows those names.
-
-    That protects against a dataset whose class order differs from the model's output columns.
-    Otherwise integer labels are used as column indices, as given.
-    """
-    victim_labels = [str(x).lower() for x in getattr(victim, "labels", ())]
-    names = [str(x) for x in (label_names or ())]
-    if not names or not all(n.lower() in victim_labels for n in names):
-        if names and victim_labels and [n.lower() for n in names] != victim_labels:
-            logger.warning(
-                "dataset classes %s do not match the model's classes %s; integer labels are used as column indices",
-                names, list(getattr(victim, "labels", ())),
-            )
-        return [_Example(str(e.id), e.text, e.label) for e in examples]
-    out = []
-    for e in examples:
-        label = e.label
-        if isinstance(label, int) and not isinstance(label, bool) and 0 <= label < len(names):
-            label = names[label]
-        out.append(_Example(str(e.id), e.text, label))
-    return out
-
-
-def parse_recipe_option(spec: str) -> tuple[str, Any]:
-    """``"key=value"`` → ``("key", value)``; the value becomes an int, float, bool or None if it reads as one."""
-    key, sep, raw = spec.partition("=")
-    key = key.strip().replace("-", "_")
-    if not sep or not key.isidentifier():
-        raise UsageError(f"recipe option {spec!r} is not of the form NAME=VALUE")
-    lowered = raw.strip().lower()
-    if lowered in ("true", "false"):
-        return key, lowered == "true"
-    if lowered in ("none", "null"):
-        return key, None
-    for cast in (int, float):
-        try:
-            return key, cast(raw)
-        except ValueError:
-            pass
-    return key, raw
-
-
-def build_recipe(factory: Callable, name: str, options: dict[str, Any]):
-    """Call a recipe factory with ``options``; an option it does not take is a usage error naming those it does."""
-    import inspect
-
-    if options:
-        params = inspect.signature(factory).parameters
-        takes_any = any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values())
-        accepted = [p for p, v in params.items() if v.kind in (v.KEYWORD_ONLY, v.POSITIONAL_OR_KEYWORD) and p != "goal"]
-        unknown = sorted(set(options) - set(accepted))
-        if unknown and not takes_any:
-            raise UsageError(f"recipe {name!r} takes no option {', '.join(map(repr, unknown))}; "
-                             f"its options: {', '.join(accepted) or 'none'}")
-    return factory(**options)
-
-
-def prepare(config: RunConfig) -> PreparedRun:
-    """Load the recipe (cheap, fails fast on a typo), then the dataset, then the victim."""
-    from .. import registry
-
-    factory = registry.load("recipe", config.recipe)
-    attack = build_recipe(factory, config.recipe, dict(config.recipe_options))
-    if config.preset is not None:
-        from ..recipes.presets import apply_preset
-
-        attack = apply_preset(attack, config.preset)
-
-    from ..models.loading import load_victim
-    from ..resources.datasets import load_dataset_examples
-
-    loaded = load_dataset_examples(
-        config.dataset,
-        config.split,
-        text_column=config.text_column,
-        label_column=config.label_column,
-        num_examples=config.num_examples,
-        offset=config.offset,
-    )
-    victim = load_victim(config.model, device=config.device, batch_size=config.batch_size)
-    if attack.needs_gradients and not hasattr(victim, "word_gradients"):
-        from ..errors import WhiteBoxRequiredError
-
-        runnable = [n for n in registry.names("recipe") if not registry.load("recipe", n)().needs_gradients]
-        raise WhiteBoxRequiredError(
-            f"recipe {config.recipe!r} needs gradients, and victim {getattr(victim, 'name', config.model)!r} is "
-            f"black-box; recipes that run on it: {', '.join(runnable)}"
-        )
-    examples = _align_labels(loaded.examples, getattr(loaded, "label_names", None), victim)
-    run_info = {
-        "recipe": config.recipe,
-        "model": config.model_name,
-        "dataset": loaded.name,
-        "split": loaded.split,
-        "num_examples": len(examples),
-        "offset": config.offset,
-        "preset": config.preset,
-        "config": config.to_dict(),
-    }
-    return PreparedRun(config, attack, victim, examples, loaded.name, loaded.split, run_info)
-
-
-def execute(prepared: PreparedRun, *, on_result: Callable | None = None):
-    """Run a prepared config with :func:`~attack_recipe.evaluation.harness.run_dataset`."""
-    from .harness import run_dataset
-
-    cfg = prepared.config
-    return run_dataset(
-        prepared.attack,
-        prepared.victim,
-        prepared.examples,
-        seed=cfg.seed,
-        query_budget=cfg.query_budget,
-        out_dir=cfg.resolved_out_dir,
-        run_info=prepared.run_info,
-        on_result=on_result,
-        overwrite=cfg.overwrite,
-        validity=_validity_scorer() if cfg.validity else None,
-    )
-
-
-def _validity_scorer():
-    """A scorer with its models already loaded, so loading is not billed to the first success."""
-    from .validity import ValidityScorer
-
-    scorer = ValidityScorer()
-    scorer.lm, scorer.encoder  # noqa: B018 - load both now
-    return scorer
-
-
-def run_from_config(config: RunConfig, *, on_result: Callable | None = None):
-    """Load everything ``config`` names and attack the dataset; returns a ``RunOutcome``."""
-    return execute(prepare(config), on_result=on_result)
+__all__ = ["DEFAULT_DATASET", "DEFAULT_MODEL", "DEFAULT_RECIPE", "PreparedRun", "RunConfig", "build_recipe",
+           "execute", "parse_recipe_option", "prepare", "run_from_config", "sanitise"]

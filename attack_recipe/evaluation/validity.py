@@ -14,6 +14,7 @@ import time
 from typing import Sequence
 
 from ..attacks.results import AttackResult, Status
+from ..resources.lazy import load_once
 
 
 class ValidityScorer:
@@ -25,19 +26,15 @@ class ValidityScorer:
 
     @property
     def lm(self):
-        if self._lm is None:
-            from ..resources.lm import load_causal_lm
+        from ..resources.lm import load_causal_lm
 
-            self._lm = load_causal_lm()
-        return self._lm
+        return load_once(self, "_lm", load_causal_lm)
 
     @property
     def encoder(self):
-        if self._encoder is None:
-            from ..resources.e5 import load_independent_encoder
+        from ..resources.e5 import load_independent_encoder
 
-            self._encoder = load_independent_encoder()
-        return self._encoder
+        return load_once(self, "_encoder", load_independent_encoder)
 
     def score(self, result: AttackResult) -> AttackResult:
         if result.status is not Status.SUCCEEDED or not result.perturbed_text:

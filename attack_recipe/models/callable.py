@@ -10,28 +10,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 from ..errors import UsageError, VictimError
-from .base import Victim
+from .base import Victim, softmax
+from .batching import batches, check_batch_size
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
-
-
-def _check_batch_size(batch_size: Any) -> int:
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise UsageError(f"expected batch_size >= 1, got {batch_size!r}")
-    return batch_size
-
-
-def softmax(logits: Any) -> "np.ndarray":
-    """Row-wise softmax in float64, stable for large logits."""
-    import numpy as np
-
-    arr = np.asarray(logits, dtype=np.float64)
-    if arr.ndim != 2:
-        return arr  # let validation report the shape
-    arr = arr - arr.max(axis=1, keepdims=True)
-    exp = np.exp(arr)
-    return exp / exp.sum(axis=1, keepdims=True)
 
 
 def _stack(chunks: list[Any], name: str) -> "np.ndarray":
@@ -76,7 +59,7 @@ class CallableVictim(Victim):
         self.fn = fn
         self.labels = tuple(str(label) for label in labels)
         self.apply_softmax = bool(apply_softmax)
-        self.batch_size = _check_batch_size(batch_size)
+        self.batch_size = check_batch_size(batch_size)
         self._name = name or getattr(fn, "__name__", None) or type(fn).__name__
 
     @property
@@ -85,7 +68,7 @@ class CallableVictim(Victim):
 
     def _predict(self, texts: Sequence[str]):
         texts = list(texts)
-        chunks = [self.fn(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        chunks = [self.fn(chunk) for chunk in batches(texts, self.batch_size)]
         out = _stack(chunks, self.name)
         return softmax(out) if self.apply_softmax else out
 
@@ -111,7 +94,7 @@ class SklearnVictim(Victim):
         self.estimator = estimator
         self.classes = classes
         self.labels = labels
-        self.batch_size = _check_batch_size(batch_size)
+        self.batch_size = check_batch_size(batch_size)
         steps = getattr(estimator, "steps", None)
         self._name = name or (type(steps[-1][1]).__name__ if steps else type(estimator).__name__)
 
@@ -121,7 +104,7 @@ class SklearnVictim(Victim):
 
     def _predict(self, texts: Sequence[str]):
         texts = list(texts)
-        chunks = [self.estimator.predict_proba(texts[i : i + self.batch_size]) for i in range(0, len(texts), self.batch_size)]
+        chunks = [self.estimator.predict_proba(chunk) for chunk in batches(texts, self.batch_size)]
         return _stack(chunks, self.name)
 
     def __repr__(self) -> str:

@@ -4,17 +4,26 @@ Inference pads each batch to its own longest text (never to the model's maximum 
 call's texts by token length first, so that texts of similar length share a batch; the output rows
 come back in the caller's order. ``word_gradients`` gives the loss gradient with respect to each
 word's input embedding, the signal gradient-based ranking and swaps use.
+
+Finding the model (folder, HF cache, hub) lives in :mod:`.hf_source`, picking the whole words of
+its vocabulary in :mod:`.vocabulary`; ``looks_like_path``, ``resolve_model_source`` and
+``whole_words`` are importable from here as before.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
 
-from ..errors import ResourceNotFoundError, UsageError
-from .base import Victim
+from ..errors import UsageError
+from ..resources.paths import looks_like_path
+from .base import Victim, softmax
+from .batching import batches, check_batch_size
+from .hf_source import load_model_and_tokenizer, resolve_model_source
+from .vocabulary import whole_words
+
+__all__ = ["HuggingFaceVictim", "default_device", "looks_like_path", "resolve_model_source", "whole_words"]
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -25,136 +34,10 @@ logger = logging.getLogger(__name__)
 MAX_LENGTH_CAP = 512
 
 
-def looks_like_path(spec: str) -> bool:
-    """True when ``spec`` reads as a filesystem path rather than a hub id (``model`` or ``org/model``)."""
-    return (
-        spec.startswith(("/", ".", "~"))
-        or spec.count("/") > 1  # hub ids have at most one slash
-        or (os.sep != "/" and os.sep in spec)
-        or (os.altsep is not None and os.altsep != "/" and os.altsep in spec)
-    )
-
-
 def default_device() -> str:
     import torch
 
     return "cuda" if torch.cuda.is_available() else "cpu"
-
-
-def resolve_model_source(name_or_path: str | os.PathLike) -> str:
-    """Return a loadable local path or hub id; raise a clear error for a path that does not exist."""
-    spec = os.fspath(name_or_path)
-    if not spec or not spec.strip():
-        raise UsageError("expected a Hugging Face model id or a local model folder, got an empty string")
-    path = Path(spec).expanduser()
-    if path.exists():
-        if not path.is_dir():
-            raise UsageError(f"model path {path.resolve()} is a file; expected a folder written by save_pretrained")
-        if path.is_dir() and not (path / "config.json").is_file():
-            raise ResourceNotFoundError(
-                f"victim model {spec!r}",
-                [f"model path {path.resolve()} exists but holds no config.json"],
-                "point at a folder written by `model.save_pretrained(...)` and `tokenizer.save_pretrained(...)`",
-            )
-        return str(path)
-    if looks_like_path(spec):
-        raise ResourceNotFoundError(
-            f"victim model {spec!r}",
-            [f"model path {path.resolve()} does not exist"],
-            "check the path; a model folder holds config.json, weights and tokenizer files "
-            "(written by save_pretrained)",
-        )
-    return spec  # a hub id
-
-
-def _hub_error(spec: str, reason: str) -> ResourceNotFoundError:
-    return ResourceNotFoundError(
-        f"victim model {spec!r}",
-        [f"Hugging Face hub id {spec!r} in the local HF cache: not there", f"Hugging Face hub id {spec!r}: {reason}"],
-        "go online once so the hub can be reached (it caches the model), or, offline, pass a local folder "
-        "written by save_pretrained (e.g. `--model ./my-model`)",
-    )
-
-
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
-
-
-def _load_parts(source: str, model_kwargs: dict[str, Any]):
-    """(model, tokenizer) from a local folder, the local HF cache, or the hub, with a clear error."""
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer
-
-    def load(**extra: Any):
-        tokenizer = AutoTokenizer.from_pretrained(source, **extra)
-        model = AutoModelForSequenceClassification.from_pretrained(source, **extra, **model_kwargs)
-        return model, tokenizer
-
-    if Path(source).exists():
-        try:
-            return load()
-        except OSError as exc:
-            raise ResourceNotFoundError(
-                f"victim model {source!r}",
-                [f"model path {Path(source).resolve()}: {_first_line(exc)}"],
-                "make sure the folder holds the weights and tokenizer files written by save_pretrained",
-            ) from exc
-    try:
-        return load(local_files_only=True)  # a hub model cached earlier works offline
-    except OSError:
-        pass
-    from ..resources.paths import hub_reachable, network_allowed
-
-    if not network_allowed():
-        raise _hub_error(source, "not tried: an offline variable (HF_HUB_OFFLINE, TRANSFORMERS_OFFLINE, ATTACK_RECIPE_OFFLINE) is set")
-    if not hub_reachable():
-        raise _hub_error(source, "the hub could not be reached from this machine (offline?)")
-    try:
-        return load()
-    except OSError as exc:
-        text = str(exc)
-        if "not a valid model identifier" in text or "RepositoryNotFound" in text or "404" in text:
-            raise _hub_error(source, f"the hub does not have it, or it is private ({_first_line(exc)})") from exc
-        raise _hub_error(source, f"the download failed ({_first_line(exc)})") from exc
-
-
-#: Word-start markers of SentencePiece (``▁``) and byte-level BPE (``Ġ``) vocabularies.
-WORD_START_MARKERS = ("\u2581", "\u0120")
-
-
-def whole_words(vocab: dict[str, int], special: set[str] = frozenset()) -> tuple[list[str], list[int]]:
-    """(words, token ids) of the vocabulary entries that are whole alphabetic words, in id order.
-
-    With a word-start marker in use (most entries of a SentencePiece / BPE vocabulary carry one),
-    only marked entries count as words; otherwise (WordPiece) every entry but ``##`` continuations.
-    The first id wins for a word that appears twice (e.g. ``▁word`` and ``word``).
-    """
-    tokens = sorted(vocab.items(), key=lambda kv: kv[1])
-    marker = None
-    for m in WORD_START_MARKERS:
-        if sum(1 for t, _ in tokens if t.startswith(m)) > len(tokens) // 10:
-            marker = m
-            break
-    words: list[str] = []
-    ids: list[int] = []
-    seen: set[str] = set()
-    for token, index in tokens:
-        if token in special:
-            continue
-        if marker is not None:
-            if not token.startswith(marker):
-                continue
-            word = token[len(marker):]
-        elif token.startswith("##"):
-            continue
-        else:
-            word = token
-        if not (word.isascii() and word.isalpha()) or word != word.lower() or word in seen:
-            continue
-        seen.add(word)
-        words.append(word)
-        ids.append(index)
-    return words, ids
 
 
 class HuggingFaceVictim(Victim):
@@ -181,8 +64,7 @@ class HuggingFaceVictim(Victim):
         max_length: int | None = None,
         labels: Sequence[str] | None = None,
     ):
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise UsageError(f"expected batch_size >= 1, got {batch_size!r}")
+        check_batch_size(batch_size)
         if max_length is not None and (not isinstance(max_length, int) or max_length < 2):
             raise UsageError(f"expected max_length >= 2 or None, got {max_length!r}")
         self.device = str(device or default_device())
@@ -224,7 +106,7 @@ class HuggingFaceVictim(Victim):
         ``model_kwargs`` go to ``AutoModelForSequenceClassification.from_pretrained``.
         """
         source = resolve_model_source(name_or_path)
-        model, tokenizer = _load_parts(source, model_kwargs)
+        model, tokenizer = load_model_and_tokenizer(source, model_kwargs)
         logger.debug("loaded %s (%s)", source, type(model).__name__)
         return cls(model, tokenizer, name=name or os.fspath(name_or_path), device=device, batch_size=batch_size, max_length=max_length)
 
@@ -322,19 +204,13 @@ class HuggingFaceVictim(Victim):
         order = sorted(range(len(texts)), key=lambda i: len(features["input_ids"][i]), reverse=True)
         out = np.empty((len(texts), self.num_labels), dtype=np.float64)
         with torch.inference_mode():
-            for start in range(0, len(order), self.batch_size):
-                rows = order[start : start + self.batch_size]
+            for rows in batches(order, self.batch_size):
                 logits = self._model(**self._pad(features, rows)).logits
                 out[rows] = logits.double().cpu().numpy()
         return out
 
     def _predict(self, texts: Sequence[str]) -> "np.ndarray":
-        import numpy as np
-
-        logits = self.logits(texts)
-        logits -= logits.max(axis=1, keepdims=True)
-        exp = np.exp(logits)
-        return exp / exp.sum(axis=1, keepdims=True)
+        return softmax(self.logits(texts))
 
     # ----------------------------------------------------------------- gradients
     def word_gradients(self, words: Sequence[str], label: int | str) -> "np.ndarray":

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import UsageError
 from .base import Victim
+from .batching import batches, check_batch_size
 from .callable import fitted_classes
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -68,8 +69,7 @@ class SentenceTransformerHeadVictim(Victim):
         device: str | None = None,
         name: str | None = None,
     ):
-        if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-            raise UsageError(f"expected batch_size >= 1, got {batch_size!r}")
+        check_batch_size(batch_size)
         classes, labels = fitted_classes(head, labels, what=f"the head {type(head).__name__}")
         self.encoder = _load_encoder(encoder, device)
         self.head = head
@@ -137,8 +137,7 @@ def _encode(encoder: Any, texts: list[str], batch_size: int) -> "np.ndarray":
 
     chunks = []
     is_st = type(encoder).__name__ == "SentenceTransformer"
-    for start in range(0, len(texts), batch_size):
-        chunk = texts[start : start + batch_size]
+    for chunk in batches(texts, batch_size):
         if is_st:
             emb = encoder.encode(chunk, batch_size=len(chunk), convert_to_numpy=True, show_progress_bar=False)
         else:

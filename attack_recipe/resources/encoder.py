@@ -25,7 +25,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import ResourceNotFoundError, UsageError
-from .paths import hub_reachable, network_allowed, package_path
+from .paths import hub_reachable, looks_like_path, network_allowed, package_path
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -188,7 +188,7 @@ def resolve_sentence_encoder(name_or_path: str | None = None) -> tuple[str, str,
         name = DEFAULT_NAME
         install = INSTALL
     else:
-        if requested.startswith((".", "/", "~")) or requested.count("/") > 1 or "\\" in requested:
+        if looks_like_path(requested):
             tried.append(f"local folder {requested} (does not exist)")
             raise ResourceNotFoundError(f"sentence encoder {requested!r}", tried,
                                         "pass an existing sentence-transformers model folder")

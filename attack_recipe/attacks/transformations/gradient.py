@@ -22,6 +22,7 @@ from typing import Iterable, Sequence
 
 from ...errors import UsageError, WhiteBoxRequiredError
 from ...core.text import AttackedText
+from ...resources.lazy import load_once, name_and_object
 from .base import Transformation, match_case
 
 
@@ -98,11 +99,10 @@ class WordSwapGradient(Transformation):
             raise UsageError(f"min_cos must be in [-1, 1] or None, got {min_cos!r}")
         self.top_n = top_n
         self.min_cos = min_cos
-        self.embedding = embedding if isinstance(embedding, str) else getattr(embedding, "name", "custom")
+        self.embedding, self._embedding = name_and_object(embedding)
         self.admissible = tuple(admissible)
         self.exclude_antonyms = exclude_antonyms
         self.skip_same_lexeme = skip_same_lexeme
-        self._embedding = None if isinstance(embedding, str) else embedding
         self._rows_memo: tuple | None = None  # (vocabulary, its rows known to the space, their vectors)
 
     # -- contract ------------------------------------------------------------------------------
@@ -168,11 +168,9 @@ class WordSwapGradient(Transformation):
         return chosen
 
     def _space(self):
-        if self._embedding is None:
-            from ...resources.embeddings import load_word_embedding
+        from ...resources.embeddings import load_word_embedding
 
-            self._embedding = load_word_embedding(self.embedding)
-        return self._embedding
+        return load_once(self, "_embedding", load_word_embedding, self.embedding)
 
     def _pool(self, word: str, vocab: Sequence[str]):
         """Vocabulary rows allowed for ``word`` (``min_cos``), or None for the whole vocabulary."""

@@ -27,6 +27,7 @@ from typing import Iterable, Sequence
 from ...errors import UsageError
 from ...core.config_repr import config_repr
 from ...core.text import AttackedText
+from ...resources.lazy import load_once
 from .base import WordSwap, match_case
 
 METHODS = ("bae", "bert-attack")
@@ -103,19 +104,19 @@ class WordSwapMaskedLM(WordSwap):
         return self._source
 
     def _model(self):
-        if self._backend is None:
-            from ...resources import mlm as res
+        return load_once(self, "_backend", self._load_backend)
 
-            source = self.source
-            if source.is_fallback:
-                res.warn_fallback_once(source)
-                self._backend = res.load_causal_proposer(self.vocabulary)
-            else:
-                model = res.load_masked_lm(source)
-                ids, words, _ = res.word_tokens(model.tokenizer, res.load_vocabulary(self.vocabulary))
-                self._allowed = dict(zip(ids, words))
-                self._backend = model
-        return self._backend
+    def _load_backend(self):
+        from ...resources import mlm as res
+
+        source = self.source
+        if source.is_fallback:
+            res.warn_fallback_once(source)
+            return res.load_causal_proposer(self.vocabulary)
+        model = res.load_masked_lm(source)
+        ids, words, _ = res.word_tokens(model.tokenizer, res.load_vocabulary(self.vocabulary))
+        self._allowed = dict(zip(ids, words))
+        return model
 
     def __repr__(self) -> str:
         return f"{config_repr(self)[:-1]}, source={self.source.describe()!r})"

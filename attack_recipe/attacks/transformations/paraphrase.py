@@ -16,6 +16,7 @@ from typing import Callable, Iterable
 
 from ...errors import UsageError
 from ...core.text import AttackedText
+from ...resources.lazy import load_once
 from .base import Transformation
 
 GeneratorFn = Callable[[str, int, int], "list[str]"]
@@ -50,14 +51,15 @@ class Paraphrase(Transformation):
         self.instruction = instruction
 
     def _model(self) -> GeneratorFn:
-        if self._generator is None:
-            from ...resources.generator import load_generator
+        return load_once(self, "_generator", self._load_generator)
 
-            options = dict(temperature=self.temperature, top_p=self.top_p, max_new_tokens=self.max_new_tokens)
-            if self.instruction is not None:
-                options["instruction"] = self.instruction
-            self._generator = load_generator(self._spec, **options)
-        return self._generator
+    def _load_generator(self) -> GeneratorFn:
+        from ...resources.generator import load_generator
+
+        options = dict(temperature=self.temperature, top_p=self.top_p, max_new_tokens=self.max_new_tokens)
+        if self.instruction is not None:
+            options["instruction"] = self.instruction
+        return load_generator(self._spec, **options)
 
     def generate(self, text: AttackedText, rng=None) -> tuple[list[AttackedText], int]:
         """(distinct rewrites of ``text``, number of texts sampled)."""
