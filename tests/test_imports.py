@@ -29,3 +29,8 @@ def test_public_names_resolve():
 
     for name in attack_recipe.__all__:
         assert getattr(attack_recipe, name) is not None
+
+
+def test_registry_and_contracts_import_light():
+    """They sit below every package (models/loading.py resolves victims through them)."""
+    assert imported_after("from attack_recipe import contracts, registry; registry.names('victim')") == set()

@@ -7,10 +7,11 @@ respect a query budget exactly.
 
 import pytest
 
-from attack_recipe import list_recipes, load_recipe
+from attack_recipe import list_recipes, load_recipe, registry
 from attack_recipe.attacks.results import Status
 from attack_recipe.evaluation.recheck import violated_constraints
 from attack_recipe.testing import SENTIMENT_EXAMPLES, BagOfEmbeddingsVictim, KeywordSentimentVictim
+from attack_recipe.testing.conformance import StandIns, conformance_options
 
 RECIPES = list_recipes()
 
@@ -27,16 +28,11 @@ def victims():
 @pytest.fixture(scope="module")
 def fast_options(tmp_path_factory):
     """Recipe options that swap a generative model for a tiny or deterministic stand-in (seconds, not
-    minutes). The real models (SmolLM2 fallback, paraphraser) run in the slow tests on the built-in victim.
+    minutes), chosen from the factory's parameters plus what the recipe module declares
+    (attack_recipe/testing/conformance.py). The real models run in the slow tests on the built-in victim.
     """
-    from attack_recipe.testing.generators import FakeParaphraser
-    from attack_recipe.testing.models import build_tiny_masked_lm
-
-    tiny_mlm = build_tiny_masked_lm(tmp_path_factory.mktemp("tiny-mlm"))
-    # BAE's 0.936 cosine rejects any sentiment flip of these 5-word toy sentences under MiniLM
-    options = {"bae": {"mlm": tiny_mlm, "sim_threshold": 0.5}, "bert-attack": {"mlm": tiny_mlm},
-               "paraphrase": {"generator": FakeParaphraser()}, "paraphrase+swap": {"generator": FakeParaphraser()}}
-    return lambda name: options.get(name, {})
+    stand_ins = StandIns(tmp_path_factory.mktemp("stand-ins"))
+    return lambda name: conformance_options(registry.load("recipe", name), stand_ins)
 
 
 def victim_for(attack, victims):

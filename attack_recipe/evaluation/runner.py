@@ -89,7 +89,7 @@ def prepare(config: RunConfig) -> PreparedRun:
     if attack.needs_gradients and not hasattr(victim, "word_gradients"):
         from ..errors import WhiteBoxRequiredError
 
-        runnable = [n for n in registry.names("recipe") if not registry.load("recipe", n)().needs_gradients]
+        runnable = [n for n, factory in registry.available("recipe") if not factory().needs_gradients]
         raise WhiteBoxRequiredError(
             f"recipe {config.recipe!r} needs gradients, and victim {getattr(victim, 'name', config.model)!r} is "
             f"black-box; recipes that run on it: {', '.join(runnable)}"

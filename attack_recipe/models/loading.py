@@ -20,29 +20,18 @@ import logging
 from pathlib import Path
 from typing import Any
 
+from .. import registry
 from ..errors import ResourceNotFoundError, UnknownNameError, UsageError
 from .base import Victim
 
 logger = logging.getLogger(__name__)
 
-GROUP = "attack_recipe.victims"
 DEFAULT_VICTIM = "sentiment-minilm"
 
 
 def victim_names() -> list[str]:
     """Registered victim names, from package metadata (nothing is imported)."""
-    from importlib.metadata import entry_points
-
-    return sorted({ep.name for ep in entry_points(group=GROUP)})
-
-
-def _registered(name: str):
-    from importlib.metadata import entry_points
-
-    for ep in entry_points(group=GROUP):
-        if ep.name == name:
-            return ep
-    return None
+    return registry.names("victim")
 
 
 def _call_factory(factory: Any, label: str, device: str | None, batch_size: int | None) -> Victim:
@@ -70,14 +59,9 @@ def _call_factory(factory: Any, label: str, device: str | None, batch_size: int 
 
 
 def _load_entry_point(name: str, device: str | None, batch_size: int | None) -> Victim:
-    ep = _registered(name)
-    if ep is None:
-        raise UnknownNameError("victim", name, victim_names())
-    try:
-        factory = ep.load()
-    except Exception as exc:
-        raise UsageError(f"registered victim {name!r} ({ep.value}) failed to import: {type(exc).__name__}: {exc}") from exc
-    return _call_factory(factory, f"{name!r} ({ep.value})", device, batch_size)
+    """The registered victim ``name``: imported and checked by the registry, then built."""
+    factory = registry.load("victim", name)  # PluginError naming the plugin if it is broken
+    return _call_factory(factory, f"{name!r} ({registry.entry('victim', name).target})", device, batch_size)
 
 
 def _load_module_attr(spec: str, device: str | None, batch_size: int | None) -> Victim:
@@ -125,7 +109,7 @@ def load_victim(spec: str | None = None, *, device: str | None = None, batch_siz
     if not isinstance(spec, str) or not spec.strip():
         raise UsageError(f"expected a victim name, path, module:attr, URL or hub id, got {spec!r}")
     spec = spec.strip()
-    if _registered(spec) is not None:
+    if spec in victim_names():
         return _load_entry_point(spec, device, batch_size)
     lowered = spec.lower()
     if lowered.startswith(("http://", "https://")):

@@ -65,6 +65,10 @@ from ..resources.mlm import DEFAULT_MLM
 #: The paper's USE threshold 0.8 as TextAttack reads it through the TextFooler code: 1 - 0.2 / pi.
 BAE_COSINE_THRESHOLD = 0.936338023
 
+#: Options for the conformance run on the toy victims (attack_recipe/testing/conformance.py): the
+#: 0.936 cosine rejects any sentiment flip of those 5-word sentences under MiniLM.
+CONFORMANCE_OPTIONS = {"sim_threshold": 0.5}
+
 
 def bae(
     *,
