@@ -9,6 +9,7 @@ from attack_recipe.attacks.results import AttackResult, Status
 from attack_recipe.attacks.search.beam import BeamSearch
 from attack_recipe.attacks.search.greedy_wir import GreedyWordSwapWIR
 from attack_recipe.attacks.state import RunState
+from attack_recipe.core.steps import WordEdit
 from attack_recipe.core.text import AttackedText
 from attack_recipe.attacks.transformations.base import Composite, WordSwap, match_case
 from attack_recipe.attacks.transformations.char_edits import (
@@ -249,7 +250,7 @@ def test_edits_record_the_search_path_and_replay():
 
     t = AttackedText("a good great day")
     step2 = t.replace_word(1, "fine").replace_word(2, "big")
-    assert step2.edits() == (((1, "fine"),), ((2, "big"),))
+    assert step2.edits() == (WordEdit({1: "fine"}), WordEdit({2: "big"}))
     assert step2.previous.text == "a fine great day"
     assert AttackedText("x y").previous.text == "x y"
     attack = Attack(SYNONYMS, GreedyWordSwapWIR("delete"), [RepeatModification(), STOP], similarity_model=None)

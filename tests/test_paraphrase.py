@@ -16,7 +16,8 @@ import numpy as np
 import pytest
 
 from attack_recipe.attacks.results import AttackResult, Status, TimeSplit
-from attack_recipe.core.text import REWRITE, AttackedText, align_words
+from attack_recipe.core.steps import Rewrite, WordEdit
+from attack_recipe.core.text import AttackedText, align_words
 from attack_recipe.evaluation.console import word_diff
 from attack_recipe.evaluation.metrics import summarize
 from attack_recipe.evaluation.recheck import replay, violated_constraints
@@ -64,15 +65,17 @@ def test_rewrite_starts_a_new_word_grid_that_remembers_the_original():
     orig = AttackedText("The movie was good.")
     swapped = orig.replace_word(3, "fine")
     para = swapped.rewrite("Honestly, the film was fine!")
-    assert para.is_rewrite and para.rewritten and para.parent is swapped
+    assert para.last_step == Rewrite("Honestly, the film was fine!") and para.rewritten and para.parent is swapped
     assert para.original.text == "The movie was good."
-    assert para.original_words == para.words and para.modified_indices == frozenset()
+    assert para.base_words == para.words and para.modified_indices == frozenset()
+    assert not para.aligned_with(swapped) and not para.aligned_with(para.original)
     assert para.newly_modified == frozenset(range(5))
     assert para.changed_indices == {0, 1, 2, 4}  # against the original: only "was" is kept
     after = para.replace_word(2, "picture")
-    assert after.modified_indices == {2} and after.rewritten and not after.is_rewrite
+    assert after.modified_indices == {2} and after.rewritten and after.last_step == WordEdit({2: "picture"})
+    assert after.aligned_with(para) and not after.aligned_with(after.original)
     assert after.original.text == "The movie was good."
-    assert after.edits() == (((3, "fine"),), ((REWRITE, "Honestly, the film was fine!"),), ((2, "picture"),))
+    assert after.edits() == (WordEdit({3: "fine"}), Rewrite("Honestly, the film was fine!"), WordEdit({2: "picture"}))
     assert orig.original is orig and not swapped.rewritten
 
 
@@ -83,7 +86,7 @@ def test_align_words_keeps_identical_words_in_order():
 def test_result_of_a_rewrite_round_trips_and_old_lines_load():
     r = AttackResult(example_id="1", original_text="a good day", label=1, status=Status.SUCCEEDED,
                      perturbed_text="what a decent day it was", changed_indices=(0, 2, 4, 5),
-                     edits=(((REWRITE, "what a decent day it was"),),), num_words=3, generated=8,
+                     edits=(Rewrite("what a decent day it was"),), num_words=3, generated=8,
                      seconds=TimeSplit(victim=0.1, generator=2.0, total=2.5))
     back = AttackResult.from_json_dict(json.loads(r.to_json_line()))
     assert back == dataclasses.replace(r, seconds=back.seconds) and back.seconds.generator == 2.0
@@ -120,7 +123,7 @@ def test_paraphrase_success_replays_and_passes_the_recheck(victim):
     successes = [r for r in results if r.status is Status.SUCCEEDED]
     assert successes, [r.reason for r in results]
     for r in successes:
-        assert any(step == ((REWRITE, step[0][1]),) for step in r.edits)
+        assert any(isinstance(step, Rewrite) for step in r.edits)
         steps = replay(r)
         assert steps[-1].text == r.perturbed_text and steps[-1].rewritten
         assert violated_constraints(attack, r) == []
@@ -132,7 +135,7 @@ def test_paraphrase_success_replays_and_passes_the_recheck(victim):
 def test_recheck_catches_a_tampered_rewrite(victim):
     attack = make(max_rounds=3)
     r = next(r for r in (attack.run(victim, t, y) for t, y in POSITIVE) if r.status is Status.SUCCEEDED)
-    forged = dataclasses.replace(r, edits=(((REWRITE, OFF_TOPIC),),), perturbed_text=OFF_TOPIC)
+    forged = dataclasses.replace(r, edits=(Rewrite(OFF_TOPIC),), perturbed_text=OFF_TOPIC)
     assert any("SentenceSimilarity" in v for v in violated_constraints(attack, forged))
 
 
@@ -226,7 +229,7 @@ def test_swap_phase_starts_from_the_best_paraphrase(victim):
     # the toy victim reads "Honestly" as mildly negative → the paraphrase improves, swaps build on it
     victim2 = KeywordSentimentVictim(lexicon={**victim.lexicon, "honestly": -0.3})
     r2 = attack.run(victim2, *POSITIVE[0])
-    assert r2.edits and r2.edits[0][0][0] == REWRITE
+    assert r2.edits and isinstance(r2.edits[0], Rewrite)
     if r2.status is Status.SUCCEEDED:
         assert len(r2.edits) > 1 and violated_constraints(attack, r2) == []
 

@@ -12,6 +12,7 @@ from attack_recipe.attacks.search.genetic import AlzantotGeneticAlgorithm
 from attack_recipe.attacks.search.population import best_success, rebuild
 from attack_recipe.attacks.search.pso import ParticleSwarmOptimization
 from attack_recipe.attacks.state import RunState
+from attack_recipe.core.steps import WordEdit
 from attack_recipe.core.text import AttackedText
 from attack_recipe.attacks.transformations.wordnet_swap import WordSwapWordNet
 from attack_recipe.constraints.max_words import MaxWordsPerturbed
@@ -64,7 +65,7 @@ def test_succeeds_and_rechecks(name, victim):
     assert len(succeeded) >= 3, [r.status for r in results]
     for r in succeeded:
         assert victim([r.perturbed_text])[0].argmax() != r.label
-        assert r.edits and all(len(step) == 1 for step in r.edits)
+        assert r.edits and all(len(step.replacements) == 1 for step in r.edits)
         assert violated_constraints(attack, r) == []
 
 
@@ -141,8 +142,8 @@ def test_rebuild_drops_edits_the_constraints_reject():
     child, single = rebuild(ctx, original, [{3: "beneficial", 1: "film", 8: "big"}, {8: "big"}])
     # ascending word order; the third edit would exceed the 2-word cap and is dropped
     assert child.words[1] == "film" and child.words[3] == "beneficial" and child.words[8] == "great"
-    assert child.edits() == (((1, "film"),), ((3, "beneficial"),))
-    assert single.edits() == (((8, "big"),),)
+    assert child.edits() == (WordEdit({1: "film"}), WordEdit({3: "beneficial"}))
+    assert single.edits() == (WordEdit({8: "big"}),)
 
 
 def test_best_success_prefers_fewest_changes():

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from attack_recipe.attacks.results import AttackResult, Status
+from attack_recipe.core.steps import WordEdit
 from attack_recipe.core.text import AttackedText
 from attack_recipe.attacks.transformations.char_edits import (
     HomoglyphSubstitution,
@@ -213,13 +214,13 @@ def test_recipe_succeeds_and_survives_the_independent_recheck(attack, victim):
             assert r.similarity is not None and r.similarity >= 0.8
             spaced.append(r)
     assert statuses.count(Status.SUCCEEDED) >= 5, statuses
-    assert any(" " in word for r in spaced for step in r.edits for _, word in step)  # split words re-check too
+    assert any(" " in word for r in spaced for step in r.edits for _, word in step.replacements)  # split words re-check too
 
 
 def test_space_bug_replays_through_recheck(attack):
     """A split word stays in its slot: replay rebuilds it and every constraint re-checks it."""
     text = "The plot was boring and the ending was terrible."
-    edits = (((8, "terr ible"),), ((3, "bor ing"),))
+    edits = (WordEdit({8: "terr ible"}), WordEdit({3: "bor ing"}))
     steps = replay(AttackResult("x", text, 0, Status.SUCCEEDED, edits=edits))
     perturbed = steps[-1]
     assert perturbed.text == "The plot was bor ing and the ending was terr ible."
@@ -227,7 +228,7 @@ def test_space_bug_replays_through_recheck(attack):
     result = AttackResult("x", text, 0, Status.SUCCEEDED, perturbed_text=perturbed.text,
                           changed_indices=(3, 8), edits=edits)
     assert violated_constraints(attack, result) == []
-    bad = dataclasses.replace(result, edits=(((8, "terr ible"),), ((8, "ter rible"),)),
+    bad = dataclasses.replace(result, edits=(WordEdit({8: "terr ible"}), WordEdit({8: "ter rible"})),
                               perturbed_text="The plot was boring and the ending was ter rible.",
                               changed_indices=(8,))
     assert any("RepeatModification" in v for v in violated_constraints(attack, bad))

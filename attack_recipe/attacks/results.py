@@ -8,6 +8,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.steps import EditStep, step_from_json
+
 #: Bump when a field is removed or changes meaning, i.e. when old lines must be read differently;
 #: readers check it. A field added with a default (``generated``, ``seconds.generator``) does not bump
 #: it: lines written before it simply lack the key and read back with the default.
@@ -50,9 +52,8 @@ class AttackResult:
     perturbed_prediction: int | None = None
     perturbed_score: float | None = None
     changed_indices: tuple[int, ...] = ()
-    #: the search path: one tuple of (word index, new word) per step, oldest first (for re-checks);
-    #: a rewrite (paraphrase) step is ``((text.REWRITE, new_text),)`` (index -1, the whole new text)
-    edits: tuple[tuple[tuple[int, str], ...], ...] = ()
+    #: the search path, oldest first (for re-checks): ``WordEdit`` and ``Rewrite`` steps (core/steps.py)
+    edits: tuple[EditStep, ...] = ()
     num_words: int = 0
     queries: int = 0  # unique texts sent to the victim (each counted once)
     cache_hits: int = 0  # lookups answered from the per-example cache, not counted as queries
@@ -66,12 +67,15 @@ class AttackResult:
     seconds: TimeSplit = field(default_factory=TimeSplit)
     target: int | None = None  # for targeted / threshold goals
 
+    def __post_init__(self) -> None:
+        for step in self.edits:
+            if not isinstance(step, EditStep):
+                raise TypeError(f"AttackResult.edits holds EditStep values (WordEdit, Rewrite), got {step!r}")
+
     @property
     def rewritten(self) -> bool:
         """True if the search path contains a sentence-level rewrite (paraphrase)."""
-        from ..core.text import is_rewrite_step
-
-        return any(is_rewrite_step(step) for step in self.edits)
+        return any(step.starts_grid for step in self.edits)
 
     @property
     def perturbed_word_fraction(self) -> float | None:
@@ -96,7 +100,7 @@ class AttackResult:
         d = dataclasses.asdict(self)
         d["status"] = self.status.value
         d["changed_indices"] = list(self.changed_indices)
-        d["edits"] = [[[i, w] for i, w in step] for step in self.edits]
+        d["edits"] = [step.to_json() for step in self.edits]
         d["seconds"] = {**dataclasses.asdict(self.seconds), "rest": self.seconds.rest}
         for key in ("original_score", "perturbed_score", "similarity", "perplexity_ratio", "independent_similarity"):
             if d[key] is not None:
@@ -115,7 +119,7 @@ class AttackResult:
         kwargs = {k: v for k, v in d.items() if k != "schema_version"}
         kwargs["status"] = Status(kwargs["status"])
         kwargs["changed_indices"] = tuple(kwargs.get("changed_indices") or ())
-        kwargs["edits"] = tuple(tuple((int(i), str(w)) for i, w in step) for step in kwargs.get("edits") or ())
+        kwargs["edits"] = tuple(step_from_json(step) for step in kwargs.get("edits") or ())
         secs = dict(kwargs.get("seconds") or {})
         secs.pop("rest", None)
         kwargs["seconds"] = TimeSplit(**secs)

@@ -2,9 +2,12 @@
 
 * A :class:`PreConstraint` decides which word positions a transformation may touch (stopwords, words
   already modified). It is cheap and runs before candidates are built.
-* A :class:`Constraint` (post-transformation) accepts or rejects finished candidates. It always
-  compares a candidate against the *original* text (``AttackedText.original_words``), so the final
-  adversarial example can be re-checked on its own, independently of the search path.
+* A :class:`Constraint` (post-transformation) accepts or rejects finished candidates. One that bounds
+  the drift of the whole text compares a candidate with the true *original* (``candidate.original``,
+  the same across rewrites), so the final adversarial example can be re-checked on its own,
+  independently of the search path. One that judges a swapped word against the word it replaced
+  compares position ``i`` of ``candidate.words`` and ``candidate.base_words`` — the words the current
+  word grid started from: the original's, or after a rewrite (paraphrase) the rewrite's.
 
 Post constraints filter whole batches (``filter``) so model-backed ones make one batched call; the
 default ``filter`` falls back to ``check`` one candidate at a time for cheap rules.

@@ -6,13 +6,12 @@ from ..core.text import AttackedText
 from .base import Constraint
 
 
-def original_text(candidate: AttackedText) -> str:
-    """The original text a candidate was derived from (same separators, original words)."""
-    return AttackedText(candidate.original_words, candidate.separators).text
-
-
 class LevenshteinDistance(Constraint):
-    """Levenshtein distance(original, candidate) <= ``max_edit_distance`` characters."""
+    """Levenshtein distance(original, candidate) <= ``max_edit_distance`` characters.
+
+    The original is the true one (``candidate.original``), also after a rewrite: the bound is on the
+    total edit, not on the edit since the last paraphrase.
+    """
 
     def __init__(self, max_edit_distance: int = 30):
         self.max_edit_distance = max_edit_distance
@@ -21,6 +20,6 @@ class LevenshteinDistance(Constraint):
         from rapidfuzz.distance import Levenshtein
 
         return (
-            Levenshtein.distance(original_text(candidate), candidate.text, score_cutoff=self.max_edit_distance)
+            Levenshtein.distance(candidate.original.text, candidate.text, score_cutoff=self.max_edit_distance)
             <= self.max_edit_distance
         )

@@ -13,6 +13,10 @@ class PerplexityIncrease(Constraint):
     Morris et al. (2020) bound fluency with a grammar checker (LanguageTool, which needs a Java
     server and its rule downloads); a perplexity bound is the offline stand-in. One bad word swap
     typically multiplies a tweet's perplexity by 3-5, a good synonym by well under 2.
+
+    The reference is the true original (``candidate.original``), also after a rewrite: a paraphrase
+    is judged against the tweet it paraphrases, and word swaps on top of it against that tweet too,
+    so the bound is on the total loss of fluency, not on the loss since the last paraphrase.
     """
 
     timer = "lm"
@@ -31,7 +35,7 @@ class PerplexityIncrease(Constraint):
         self._original.clear()
 
     def ratios(self, candidates) -> list[float]:
-        originals = [AttackedText(c.original_words, c.separators).text for c in candidates]
+        originals = [c.original.text for c in candidates]
         missing = list(dict.fromkeys(o for o in originals if o not in self._original))
         texts = missing + [c.text for c in candidates]
         ppl = self._model().perplexity(texts)

@@ -3,8 +3,10 @@
 * :class:`WindowLogProbDrop` (Jia et al. 2019): a substitute ``w`` for word ``i`` is allowed when
   log P(window of the original with ``w`` at ``i``) >= log P(original window) − ``max_drop``.
   The window is ``window`` words on each side of ``i`` (cut at the text edges) and the context is
-  always the *original* text, so whether a substitute is allowed does not depend on the other
-  swaps: the check is per (position, word), memoised, and the same on any edit path.
+  always the text the word grid started from (the original, or after a rewrite the rewrite:
+  ``AttackedText.base_words``, per grid on purpose — a position only has a window there), so
+  whether a substitute is allowed does not depend on the other swaps: the check is per
+  (position, word), memoised, and the same on any edit path.
 * :class:`LanguageModelTopK` (Alzantot et al. 2018): among the substitutes the transformation
   offers at ``i`` in the text *before* this step (after ``prefilter`` constraints), only the
   ``top_k`` with the highest window log-probability are allowed. Path-dependent by design, so it is
@@ -85,7 +87,7 @@ class WindowLogProbDrop(_LMConstraint):
         self.max_drop = max_drop
 
     def _pairs(self, cand: AttackedText) -> list[tuple[str, str]]:
-        orig = cand.original_words
+        orig = cand.base_words
         pairs = []
         for i in sorted(cand.modified_indices):
             swapped = list(orig)

@@ -14,6 +14,11 @@ class MaxWordsPerturbed(Constraint):
 
     The percentage limit rounds up (``ceil``) so that a short text may still change one word;
     ``min_num`` raises the percentage limit for short texts (A2T: 10 % of the words, but at least 4).
+
+    Counts word swaps on the current word grid (``modified_indices``), on purpose: after a rewrite
+    (paraphrase) nearly every word differs from the original, so a cap against the original would
+    forbid any paraphrase; it caps the swaps made since, and the rewrite is bounded by sentence-level
+    constraints. Without a rewrite both counts are the same.
     """
 
     def __init__(self, max_num: int | None = None, max_percent: float | None = None, min_num: int = 1):

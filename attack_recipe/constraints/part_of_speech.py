@@ -14,7 +14,11 @@ from .base import Constraint
 
 
 class PartOfSpeech(Constraint):
-    """Swapped words must be able to share a WordNet part of speech with the original word."""
+    """Swapped words must be able to share a WordNet part of speech with the word they replaced.
+
+    Per word grid on purpose, like :class:`~.embedding_cosine.WordEmbeddingCosine`: the replaced
+    word is ``candidate.base_words[i]`` (the original's, or after a rewrite the rewrite's).
+    """
 
     def __init__(self, allow_verb_noun_swap: bool = True):
         self.allow_verb_noun_swap = allow_verb_noun_swap
@@ -32,5 +36,5 @@ class PartOfSpeech(Constraint):
 
     def check(self, candidate: AttackedText) -> bool:
         return all(
-            self.compatible(candidate.original_words[i], candidate.words[i]) for i in candidate.modified_indices
+            self.compatible(candidate.base_words[i], candidate.words[i]) for i in candidate.modified_indices
         )

@@ -7,7 +7,11 @@ from .base import PreConstraint
 
 
 class RepeatModification(PreConstraint):
-    """Words already changed from the original may not be changed again."""
+    """Words already changed from the original may not be changed again.
+
+    Per word grid: after a rewrite (paraphrase), the words already swapped *since the rewrite*; the
+    rewrite's own words count as the grid's starting words and may each be swapped once.
+    """
 
     def modifiable(self, text: AttackedText) -> set[int]:
         return set(range(text.num_words)) - set(text.modified_indices)

@@ -11,8 +11,9 @@ text when it is shorter than the window (TextAttack skips the check for such tex
 * ``"original"`` (stricter): the original text, over the window of *every* changed word, so the final
   example alone satisfies the constraint.
 
-A rewrite (paraphrase, :meth:`AttackedText.rewrite`) shares no word positions with the text it
-rewrites, so a rewritten candidate is compared *whole* with its reference (the original, or for
+Windows only line up when the candidate and its reference share a word grid
+(:meth:`AttackedText.aligned_with`). A rewrite (paraphrase, :meth:`AttackedText.rewrite`) starts a new
+grid, so a rewritten candidate is compared *whole* with its reference (the original, or for
 ``"previous"`` the text it rewrote); word swaps made after a rewrite are compared whole with the
 original too, so the bound against the original holds across both.
 
@@ -79,12 +80,10 @@ class SentenceSimilarity(Constraint):
         for cand in candidates:
             if self.compare_against == "previous":
                 reference, indices = cand.previous, sorted(cand.newly_modified)
-                whole = cand.is_rewrite  # a rewrite has no word positions in common with its parent
             else:
                 reference, indices = cand.original, sorted(cand.modified_indices)
-                whole = cand.rewritten  # nor with the original, once any rewrite lies between them
             indices = indices or [0]
-            if whole:
+            if not cand.aligned_with(reference):
                 windows = {(reference.text, cand.text)}
             else:
                 windows = {(reference.window(i, self.window_size), cand.window(i, self.window_size))

@@ -7,16 +7,24 @@ constraints ("do not modify a word twice", "at most 20 % of the words") and the 
 ("changed word indices") refer to.
 
 Sentence-level rewrites (paraphrases) do not fit that grid: they bring new words, in a new number and
-order. :meth:`AttackedText.rewrite` therefore starts a *new word grid*: the rewritten text's
-``original_words`` are its own words, so word-level bookkeeping (``modified_indices``,
-``newly_modified``, "do not modify a word twice", embedding and part-of-speech checks of later word
-swaps) refers to the rewrite, while :attr:`AttackedText.original` still points at the true original
-text, for constraints that bound the total drift (sentence similarity against the original) and for
-reporting. Against that original, a rewritten text's changed words are defined by a word alignment
+order. :meth:`AttackedText.rewrite` therefore starts a *new word grid*. Two references follow:
+
+* :attr:`AttackedText.original` is always the true original text, across any number of rewrites.
+  Constraints that bound the drift of the whole text (sentence similarity, edit distance,
+  perplexity) compare with it.
+* :attr:`AttackedText.base_words` are the words the *current grid* started from: the original's
+  words, or the latest rewrite's. Position-wise bookkeeping (``modified_indices``,
+  ``newly_modified``, "do not modify a word twice") and constraints that judge a swapped word
+  against the word it replaced (embedding cosine, part of speech) use them; without a rewrite they
+  are the original's words.
+
+Against the original, a rewritten text's changed words are defined by a word alignment
 (:func:`align_words`, difflib on the word sequences): :attr:`AttackedText.changed_indices` are the
-positions of the rewritten text whose word is not aligned to an identical original word. A rewrite is
-recorded in :meth:`AttackedText.edits` as the step ``((REWRITE, new_text),)`` so a result can be
-replayed (:mod:`attack_recipe.evaluation.recheck`).
+positions of the rewritten text whose word is not aligned to an identical original word. Every text
+knows the step that made it from its parent (:attr:`AttackedText.last_step`, a
+:class:`~attack_recipe.core.steps.WordEdit` or :class:`~attack_recipe.core.steps.Rewrite`), so a
+result can list its path (:meth:`AttackedText.edits`) and be replayed
+(:mod:`attack_recipe.evaluation.recheck`).
 """
 
 from __future__ import annotations
@@ -24,6 +32,8 @@ from __future__ import annotations
 import difflib
 import re
 from typing import Iterable, Mapping, Sequence
+
+from .steps import EditStep, Rewrite, WordEdit
 
 #: A word is a run of letters/digits, optionally joined by apostrophes or hyphens ("don't", "well-known").
 WORD_PATTERN = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
@@ -34,16 +44,6 @@ WORD_PATTERN = re.compile(r"\w+(?:['’\-]\w+)*", re.UNICODE)
 PROTECTED_PATTERN = r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)@\w+"
 
 _TOKEN = re.compile(f"(?P<protected>{PROTECTED_PATTERN})|(?P<word>{WORD_PATTERN.pattern})", re.UNICODE)
-
-#: Word index that marks a rewrite step in :meth:`AttackedText.edits`: ``((REWRITE, new_text),)``
-#: replaces the whole text (a paraphrase) instead of one word. Real word indices are never negative.
-REWRITE = -1
-
-
-def is_rewrite_step(step: Sequence[tuple[int, str]]) -> bool:
-    """True for an edit step that rewrites the whole text (see :data:`REWRITE`)."""
-    return len(step) == 1 and int(step[0][0]) == REWRITE
-
 
 def align_words(original: Sequence[str], words: Sequence[str]) -> list[tuple[int, int]]:
     """Pairs ``(original index, new index)`` of identical words kept in order (difflib matching blocks).
@@ -76,20 +76,20 @@ def split_words(text: str) -> tuple[list[str], list[str]]:
 
 
 class AttackedText:
-    """An immutable text plus the original words it was derived from.
+    """An immutable text plus the words its word grid started from.
 
-    ``modified_indices`` are the word positions whose word differs from the original.
+    ``modified_indices`` are the word positions whose word differs from :attr:`base_words`.
     ``newly_modified`` is the set of positions changed by the last edit (used by windowed constraints)
     and ``parent`` the text that edit was applied to (``None`` for an original), so constraints that
     compare a step with the previous one — as Jin et al.'s TextFooler code does — can find it, and a
     result can list its edits in the order they were made (:meth:`edits`).
 
-    After a :meth:`rewrite` (see the module docstring), ``original_words`` / ``modified_indices``
-    refer to the rewrite's own word grid; :attr:`original`, :attr:`rewritten` and
-    :attr:`changed_indices` refer to the true original.
+    :attr:`original`, :attr:`rewritten` and :attr:`changed_indices` refer to the true original;
+    :attr:`base_words` and :attr:`modified_indices` to the current word grid (see the module
+    docstring). The two differ only after a :meth:`rewrite`.
     """
 
-    __slots__ = ("words", "separators", "original_words", "newly_modified", "parent", "is_rewrite",
+    __slots__ = ("words", "separators", "base_words", "newly_modified", "parent", "_starts_grid",
                  "_root", "_rewrites", "_text", "_modified", "_changed")
 
     def __init__(
@@ -97,10 +97,10 @@ class AttackedText:
         text_or_words: str | Sequence[str],
         separators: Sequence[str] | None = None,
         *,
-        original_words: Sequence[str] | None = None,
+        base_words: Sequence[str] | None = None,
         newly_modified: Iterable[int] = (),
         parent: "AttackedText | None" = None,
-        is_rewrite: bool = False,
+        starts_grid: bool = False,
     ):
         if isinstance(text_or_words, str):
             words, seps = split_words(text_or_words)
@@ -110,20 +110,19 @@ class AttackedText:
                 raise ValueError(f"expected {len(words) + 1} separators, got {len(seps)}")
         self.words: tuple[str, ...] = tuple(words)
         self.separators: tuple[str, ...] = tuple(seps)
-        self.original_words: tuple[str, ...] = (
-            tuple(original_words) if original_words is not None else self.words
-        )
-        if len(self.original_words) != len(self.words):
-            raise ValueError("original_words must have as many words as the text")
+        #: the words this text's word grid started from: the original's, or the latest rewrite's
+        self.base_words: tuple[str, ...] = tuple(base_words) if base_words is not None else self.words
+        if len(self.base_words) != len(self.words):
+            raise ValueError("base_words must have as many words as the text")
         self.newly_modified: frozenset[int] = frozenset(newly_modified)
         self.parent = parent
-        #: True when this text is a rewrite (paraphrase) of ``parent`` rather than a word edit of it
-        self.is_rewrite = bool(is_rewrite and parent is not None)
+        # True when this text is a rewrite of ``parent`` (a new grid) rather than a word edit of it
+        self._starts_grid = bool(starts_grid and parent is not None)
         # the true original (None: it is this grid's original, rebuilt on demand) and the number of
         # rewrites between it and this text; both inherited from the parent
         self._root: AttackedText | None = parent.original if parent is not None and (
-            self.is_rewrite or parent.rewritten) else None
-        self._rewrites: int = (parent._rewrites if parent is not None else 0) + int(self.is_rewrite)
+            self._starts_grid or parent.rewritten) else None
+        self._rewrites: int = (parent._rewrites if parent is not None else 0) + int(self._starts_grid)
         self._text: str | None = None
         self._modified: frozenset[int] | None = None
         self._changed: frozenset[int] | None = None
@@ -145,9 +144,10 @@ class AttackedText:
 
     @property
     def modified_indices(self) -> frozenset[int]:
+        """Positions whose word differs from :attr:`base_words` (the current grid's starting words)."""
         if self._modified is None:
             self._modified = frozenset(
-                i for i, (w, o) in enumerate(zip(self.words, self.original_words)) if w != o
+                i for i, (w, o) in enumerate(zip(self.words, self.base_words)) if w != o
             )
         return self._modified
 
@@ -158,12 +158,12 @@ class AttackedText:
 
     @property
     def original(self) -> "AttackedText":
-        """The true original text, also across rewrites (for word edits: ``original_words`` re-joined)."""
+        """The true original text, also across rewrites (without one: :attr:`base_words` re-joined)."""
         if self._root is not None:
             return self._root
-        if self.original_words == self.words and self.parent is None:
+        if self.base_words == self.words and self.parent is None:
             return self
-        return AttackedText(self.original_words, self.separators, original_words=self.original_words)
+        return AttackedText(self.base_words, self.separators, base_words=self.base_words)
 
     @property
     def changed_indices(self) -> frozenset[int]:
@@ -178,6 +178,15 @@ class AttackedText:
             kept = {j for _, j in align_words(self.original.words, self.words)}
             self._changed = frozenset(j for j in range(len(self.words)) if j not in kept)
         return self._changed
+
+    def aligned_with(self, other: "AttackedText") -> bool:
+        """True when this text and ``other`` share a word grid, so word ``i`` of one sits where word
+        ``i`` of the other does and windows around a position can be compared.
+
+        ``other`` is a text on this text's path (its :attr:`previous`, its :attr:`original`, an
+        ancestor): they share a grid exactly when no rewrite lies between them.
+        """
+        return self._rewrites == other._rewrites
 
     def window(self, index: int, size: int) -> str:
         """The text of ``size`` words around ``index`` (whole text if it is shorter).
@@ -207,7 +216,7 @@ class AttackedText:
         return AttackedText(
             words,
             self.separators,
-            original_words=self.original_words,
+            base_words=self.base_words,
             newly_modified=replacements.keys(),
             parent=self,
         )
@@ -218,30 +227,35 @@ class AttackedText:
     def rewrite(self, text: str) -> "AttackedText":
         """``text`` as a rewrite (e.g. a paraphrase) of this text: a new word grid whose every word is new.
 
-        The result's ``original_words`` are its own words (later word swaps are tracked against the
+        The result's :attr:`base_words` are its own words (later word swaps are tracked against the
         rewrite), ``newly_modified`` is every position, ``parent`` is this text and :attr:`original`
         the true original.
         """
         words, seps = split_words(text)
-        return AttackedText(words, seps, original_words=words, newly_modified=range(len(words)),
-                            parent=self, is_rewrite=True)
+        return AttackedText(words, seps, base_words=words, newly_modified=range(len(words)),
+                            parent=self, starts_grid=True)
 
     @property
     def previous(self) -> "AttackedText":
         """The text before the last edit (the original itself for an unedited text)."""
         return self.parent if self.parent is not None else AttackedText(
-            self.original_words, self.separators, original_words=self.original_words)
+            self.base_words, self.separators, base_words=self.base_words)
 
-    def edits(self) -> tuple[tuple[tuple[int, str], ...], ...]:
-        """The edits that led here from the original, oldest first: one ``((index, word), ...)`` per step,
-        or ``((REWRITE, new_text),)`` for a rewrite step."""
+    @property
+    def last_step(self) -> EditStep | None:
+        """The step that made this text from :attr:`parent` (``None`` for an original)."""
+        if self.parent is None:
+            return None
+        if self._starts_grid:
+            return Rewrite(self.text)
+        return WordEdit(tuple((i, self.words[i]) for i in self.newly_modified))
+
+    def edits(self) -> tuple[EditStep, ...]:
+        """The steps that led here from the original, oldest first."""
         steps = []
         node = self
         while node.parent is not None:
-            if node.is_rewrite:
-                steps.append(((REWRITE, node.text),))
-            else:
-                steps.append(tuple(sorted((i, node.words[i]) for i in node.newly_modified)))
+            steps.append(node.last_step)
             node = node.parent
         return tuple(reversed(steps))
 

@@ -6,17 +6,18 @@ constraint can be asked again about every step — constraints that compare with
 constraints that compare a step with the previous one (Jin et al.'s similarity check) alike. Used by
 tests and benchmarks to show that every reported success is one its constraints allow.
 
-A rewrite step (a paraphrase, ``((REWRITE, new_text),)``) is replayed with
-:meth:`~attack_recipe.core.text.AttackedText.rewrite`, so the rebuilt text has the same word grid
-and the same true original as during the search; post-transformation constraints are re-checked on it
-like on any step. Pre-transformation constraints (which word positions may change) are not asked
-about a rewrite step: it changes no word position of its parent, it replaces the text.
+Each step replays itself (:meth:`~attack_recipe.core.steps.EditStep.apply`): a word edit replaces
+words in place, a rewrite (paraphrase) starts a new word grid that keeps the true original, exactly as
+during the search, and post-transformation constraints are re-checked on every step alike.
+Pre-transformation constraints (which word positions may change) judge the positions a step replaced
+in place (:attr:`~attack_recipe.core.steps.EditStep.replaced_positions`); a rewrite replaces none —
+it replaces the text — so they have nothing to judge there.
 """
 
 from __future__ import annotations
 
 from ..attacks.results import AttackResult, Status
-from ..core.text import AttackedText, is_rewrite_step
+from ..core.text import AttackedText
 
 
 def replay(result: AttackResult) -> list[AttackedText]:
@@ -24,7 +25,7 @@ def replay(result: AttackResult) -> list[AttackedText]:
     text = AttackedText(result.original_text)
     steps = []
     for step in result.edits:
-        text = text.rewrite(step[0][1]) if is_rewrite_step(step) else text.replace_words(dict(step))
+        text = step.apply(text)
         steps.append(text)
     return steps
 
@@ -37,11 +38,11 @@ def violated_constraints(attack, result: AttackResult) -> list[str]:
     if not steps or steps[-1].text != result.perturbed_text:
         return ["edits do not reproduce the perturbed text"]
     broken: list[str] = []
-    for n, text in enumerate(steps, start=1):
+    for n, (step, text) in enumerate(zip(result.edits, steps), start=1):
         broken += [f"step {n}: {c!r}" for c in attack.constraints if not c.check(text)]
-        for pre in () if text.is_rewrite else attack.pre_constraints:
-            allowed = pre.modifiable(text.previous)
-            if not text.newly_modified <= allowed:
+        replaced = step.replaced_positions
+        for pre in attack.pre_constraints if replaced else ():
+            if not replaced <= pre.modifiable(text.previous):
                 broken.append(f"step {n}: {pre!r}")
     if sorted(steps[-1].changed_indices) != list(result.changed_indices):
         broken.append("changed_indices do not match the edits")

@@ -56,6 +56,10 @@ Deviations from Iyyer et al. (2018) and TextFooler (each forced by what loads of
       (word windows do not line up across a rewrite).
     * Words changed after a paraphrase are defined by a difflib word alignment with the original
       (``AttackedText.changed_indices``); "perturbed words %" is the share of original words not kept.
+    * Swap-phase word constraints (embedding cosine, part of speech, repeat) judge a swapped word
+      against the paraphrase word it replaced (``AttackedText.base_words``); bounds on the whole text
+      (the similarity here; perplexity under ``--preset strict``, see ``recipes/presets.py``) compare
+      with the original tweet.
 """
 
 from __future__ import annotations

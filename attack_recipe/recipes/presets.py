@@ -12,6 +12,15 @@ TextFooler/Genetic thresholds let most "adversarial examples" change the meaning
 
 Deviations: GloVe-50d and all-MiniLM-L6-v2 stand in for counter-fitted vectors and USE/BERT (see
 recipes/textfooler.py), so the same numbers sit on slightly different scales.
+
+On ``paraphrase+swap`` (the only rewriting recipe it accepts) the perplexity ratio is measured
+against the original tweet at every step, the paraphrase included. Before edit steps were types, a
+paraphrase was its own reference — ratio 1.0, never rejected — and swaps after it were measured
+against the paraphrase. Now a paraphrase more than twice as perplexing as the tweet is dropped, and
+swaps on top of a paraphrase may raise perplexity up to twice the *tweet's*: more room after a
+paraphrase that is more fluent than the tweet, less after one that is less fluent. The similarity
+bound stays per step (``compare_against="previous"``, a paraphrase compared whole with the text it
+rewrote), as in Morris et al.
 """
 
 from __future__ import annotations
