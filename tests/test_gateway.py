@@ -1,7 +1,7 @@
 """The search context is the one gateway to models, and capabilities are checked once, at the start.
 
-* A white-box recipe on a black-box victim fails before the first query with one clear error, from
-  ``Attack.run`` and from the run preparation alike (``attacks/capabilities.py``).
+* A white-box recipe on a black-box victim fails before the first query with one clear error
+  (``attacks/capabilities.py``; the run preparation's richer message is tested in test_errors.py).
 * Gradients, generation and a transformation's own model are billed to the right timer by the
   context (``attacks/search/base.py``), never as queries.
 * No search method or transformation reaches past the context: a source check reads them.
@@ -10,7 +10,6 @@
 from __future__ import annotations
 
 import ast
-import csv
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -124,7 +123,7 @@ def test_white_box_recipe_on_black_box_victim_fails_before_any_query(recipe):
     attack = quick(recipe())
     with pytest.raises(WhiteBoxRequiredError, match="GradientVictim") as err:
         attack.run(victim, *SENTIMENT_EXAMPLES[0])
-    assert str(err.value).startswith(f"{attack.name} needs a white-box victim")
+    assert str(err.value).startswith(f"{attack.name} needs gradients from a white-box victim")
     assert f"{victim.name} is black-box" in str(err.value)
     assert victim.batches == []  # not even the original was scored
 
@@ -149,24 +148,6 @@ def test_the_check_reads_the_protocol_not_one_method():
     with pytest.raises(WhiteBoxRequiredError, match="word_vocabulary"):
         check_capabilities(attack, GradientsOnly())
     check_capabilities(attack, BagOfEmbeddingsVictim())  # white-box: no error
-
-
-def test_prepare_keeps_its_list_of_recipes_that_run_on_a_black_box(tmp_path):
-    from attack_recipe.evaluation.config import RunConfig, prepare
-
-    data = tmp_path / "data.csv"
-    with data.open("w", newline="", encoding="utf-8") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["text", "label"])
-        writer.writerows(SENTIMENT_EXAMPLES[:2])
-    config = RunConfig(recipe="hotflip", model="attack_recipe.testing:KeywordSentimentVictim",
-                       dataset=str(data), out_dir=str(tmp_path / "out"))
-    with pytest.raises(WhiteBoxRequiredError, match=r"recipe 'hotflip' needs a white-box victim") as err:
-        prepare(config)
-    message = str(err.value)
-    assert "recipes that run on it:" in message
-    runnable = message.split("recipes that run on it:")[1]
-    assert "textfooler" in runnable and "hotflip" not in runnable and "a2t" not in runnable
 
 
 def test_a_hand_built_context_still_refuses_gradients_from_a_black_box():

@@ -28,7 +28,7 @@ def require_white_box(victim, needed_by: str) -> None:
     """Raise :class:`WhiteBoxRequiredError` unless ``victim`` is a :class:`GradientVictim`."""
     if not is_white_box(victim):
         raise WhiteBoxRequiredError(
-            f"{needed_by} needs a white-box victim with gradients (word_gradients and word_vocabulary, "
+            f"{needed_by} needs gradients from a white-box victim (word_gradients and word_vocabulary, "
             f"see attack_recipe.models.base.GradientVictim); {victim_name(victim)} is black-box"
         )
 
