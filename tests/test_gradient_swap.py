@@ -37,6 +37,11 @@ def state_for(victim, label, goal=None, budget=None):
     return RunState(victim, goal or Untargeted(), label, np.random.default_rng(0), budget)
 
 
+def ctx_for(victim, label, transformation=None):
+    """The context ``propose`` receives in a search (no constraints)."""
+    return SearchContext(state_for(victim, label), transformation or WordSwapGradient(), [], [])
+
+
 def without_reported_similarity(attack):
     """The same attack without the MiniLM that only *reports* similarity (keeps these tests fast)."""
     return Attack(attack.transformation, attack.search, [*attack.pre_constraints, *attack.constraints],
@@ -90,9 +95,10 @@ def test_loss_direction_per_goal():
 # ---------------------------------------------------------------- the transformation
 def test_candidates_come_from_victim_vocabulary_and_cost_no_queries(victim):
     text = AttackedText("The movie was good and the actors were great.")
-    state = state_for(victim, 1)
     swap = WordSwapGradient(top_n=3)
-    candidates = swap.propose(text, range(text.num_words), state)
+    ctx = ctx_for(victim, 1, swap)
+    candidates = swap.propose(text, range(text.num_words), ctx)
+    state = ctx.state
     vocab = set(victim.word_vocabulary()[0])
     assert candidates
     for cand in candidates:
@@ -112,16 +118,16 @@ def test_min_cos_restricts_the_pool(victim):
                           np.array([[1, 0.1], [1, 0.2], [1, 0.0], [-1, 0.1]], dtype=np.float32))
     swap = WordSwapGradient(top_n=5, min_cos=0.9, embedding=space, exclude_antonyms=False)
     text = AttackedText("good")
-    words = [c.words[0] for c in swap.propose(text, [0], state_for(victim, 1))]
+    words = [c.words[0] for c in swap.propose(text, [0], ctx_for(victim, 1))]
     assert set(words) == {"great", "fine"}  # "terrible" is far, the rest of the vocabulary unknown
-    assert swap.propose(AttackedText("zzz"), [0], state_for(victim, 1)) == []
+    assert swap.propose(AttackedText("zzz"), [0], ctx_for(victim, 1)) == []
 
 
 def test_admissible_constraints_choose_among_flips(victim):
     text = AttackedText("good movie")
     no_second_word = type("NoFirst", (MaxWordsPerturbed,), {"check": lambda self, c: 0 not in c.modified_indices})
     swap = WordSwapGradient(top_n=1, admissible=(no_second_word(max_num=1),))
-    assert all(0 not in c.newly_modified for c in swap.propose(text, [0, 1], state_for(victim, 1)))
+    assert all(0 not in c.newly_modified for c in swap.propose(text, [0, 1], ctx_for(victim, 1)))
 
 
 def test_needs_state_and_white_box(victim):
@@ -130,7 +136,7 @@ def test_needs_state_and_white_box(victim):
     with pytest.raises(UsageError, match="propose"):
         swap(AttackedText("good"), [0])
     with pytest.raises(WhiteBoxRequiredError, match="word_vocabulary"):
-        swap.propose(AttackedText("good"), [0], state_for(KeywordSentimentVictim(), 1))
+        swap.propose(AttackedText("good"), [0], ctx_for(KeywordSentimentVictim(), 1))
     with pytest.raises(UsageError, match="top_n"):
         WordSwapGradient(top_n=0)
 

@@ -9,7 +9,8 @@ from attack_recipe.attacks.attack import Attack
 from attack_recipe.attacks.results import Status
 from attack_recipe.attacks.search.base import SearchContext
 from attack_recipe.attacks.search.genetic import AlzantotGeneticAlgorithm
-from attack_recipe.attacks.search.population import best_success, rebuild
+from attack_recipe.attacks.search.population import rebuild
+from attack_recipe.attacks.search.selection import most_similar_success
 from attack_recipe.attacks.search.pso import ParticleSwarmOptimization
 from attack_recipe.attacks.state import RunState
 from attack_recipe.core.steps import WordEdit
@@ -146,7 +147,7 @@ def test_rebuild_drops_edits_the_constraints_reject():
     assert single.edits() == (WordEdit({8: "big"}),)
 
 
-def test_best_success_prefers_fewest_changes():
+def test_most_similar_success_prefers_fewest_changes():
     import numpy as np
 
     from attack_recipe.attacks.state import Scored
@@ -158,4 +159,5 @@ def test_best_success_prefers_fewest_changes():
     results = [Scored(two, p, 0.9, True), Scored(one, p, 0.6, True), Scored(base, p, 0.1, False)]
     state = RunState(KeywordSentimentVictim(), None, 1, np.random.default_rng(0))
     ctx = SearchContext(state, None, (), ())
-    assert best_success(ctx, results).text == one
+    assert most_similar_success(ctx, results, fewest_changes=True).text == one
+    assert most_similar_success(ctx, results).text == two  # without it: highest score first

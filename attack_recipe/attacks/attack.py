@@ -11,7 +11,8 @@ import zlib
 from typing import Sequence
 
 from ..constraints.base import Constraint, PreConstraint
-from ..errors import InputError, VictimError, WhiteBoxRequiredError
+from ..errors import InputError, VictimError
+from .capabilities import check_capabilities
 from .goals import Goal, Untargeted
 from .results import AttackResult, Status
 from .search.base import SearchContext, SearchMethod
@@ -62,7 +63,8 @@ class Attack:
     # -- configuration views -----------------------------------------------------------------
     @property
     def needs_gradients(self) -> bool:
-        """True if the search or the transformation needs a white-box victim (``word_gradients``)."""
+        """True if the search or the transformation needs a white-box victim
+        (:class:`~attack_recipe.models.base.GradientVictim`; checked by ``capabilities.check_capabilities``)."""
         return bool(getattr(self.search, "needs_gradients", False)
                     or getattr(self.transformation, "needs_gradients", False))
 
@@ -123,10 +125,7 @@ class Attack:
             )
         label_index = victim.label_index(label)
         self.goal.validate(victim.num_labels)
-        if self.needs_gradients and not hasattr(victim, "word_gradients"):
-            raise WhiteBoxRequiredError(
-                f"{self.name} needs a white-box victim with gradients; {victim.name} is black-box"
-            )
+        check_capabilities(self, victim)  # before the first query, against the victim protocol
         if query_budget is not None and query_budget < 1:
             raise InputError(f"query budget must be >= 1, got {query_budget}")
 

@@ -86,14 +86,14 @@ def prepare(config: RunConfig) -> PreparedRun:
         offset=config.offset,
     )
     victim = load_victim(config.model, device=config.device, batch_size=config.batch_size)
-    if attack.needs_gradients and not hasattr(victim, "word_gradients"):
-        from ..errors import WhiteBoxRequiredError
+    from ..attacks.capabilities import check_capabilities
+    from ..errors import WhiteBoxRequiredError
 
+    try:
+        check_capabilities(attack, victim, needed_by=f"recipe {config.recipe!r}")
+    except WhiteBoxRequiredError as exc:
         runnable = [n for n, factory in registry.available("recipe") if not factory().needs_gradients]
-        raise WhiteBoxRequiredError(
-            f"recipe {config.recipe!r} needs gradients, and victim {getattr(victim, 'name', config.model)!r} is "
-            f"black-box; recipes that run on it: {', '.join(runnable)}"
-        )
+        raise WhiteBoxRequiredError(f"{exc}; recipes that run on it: {', '.join(runnable)}") from None
     examples = _align_labels(loaded.examples, getattr(loaded, "label_names", None), victim)
     run_info = {
         "recipe": config.recipe,

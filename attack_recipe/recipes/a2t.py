@@ -9,8 +9,8 @@ no victim queries), then replaced greedily by one of their 20 nearest embedding 
 tight constraints: at most 10 % of the words (but at least 4) change, each swap keeps word cosine
 >= 0.8 and the part of speech, and the whole text keeps sentence cosine >= 0.9 with the original.
 
-White-box: the victim must expose ``word_gradients`` (the Hugging Face wrapper does). On a
-black-box victim the attack raises ``WhiteBoxRequiredError``.
+White-box: the victim must implement ``GradientVictim`` (``word_gradients`` and ``word_vocabulary``;
+the Hugging Face wrapper does). On a black-box victim the attack raises ``WhiteBoxRequiredError``.
 
 Arguments: ``max_candidates=20``, ``min_word_cos=0.8``, ``max_rate=0.1``, ``min_words=4``,
 ``sim_threshold=0.9`` (cosine, whole text, against the original), ``embedding``, ``encoder``.

@@ -1,19 +1,36 @@
-"""Search contract and the typed context every search method receives.
+"""Search contract and the typed context every search method receives: the one gateway to models.
 
-A search method never touches the victim, the cache or the constraints directly: it asks the
-:class:`SearchContext` for neighbours (transformation + constraints) and for scores (victim through
-the run state, so queries are counted and the budget is honoured). That keeps each search method
-small and makes every recipe account for queries the same way.
+A search method never touches the victim, the cache, the timers or the constraints directly, and a
+transformation never touches the victim or the timers: both ask the :class:`SearchContext`, which
+does the accounting in one place.
+
+* scores — :meth:`~SearchContext.evaluate` (the victim through the run state: queries counted, the
+  budget honoured, the cache used);
+* candidates — :meth:`~SearchContext.neighbours` (transformation, then constraints, batched),
+  :meth:`~SearchContext.propose` and :meth:`~SearchContext.filter`; a transformation's and a
+  constraint's work is charged to the model timer each *declares* (``timer = "lm"``, ...);
+* gradients — :meth:`~SearchContext.word_gradients`, :meth:`~SearchContext.word_vocabulary` (victim
+  time, never queries: nothing is classified);
+* generation — :meth:`~SearchContext.generate` (generator time, and the number of sampled texts in
+  ``generated``, apart from queries);
+* the example itself — :attr:`~SearchContext.rng` (seeded per example), :attr:`~SearchContext.label`,
+  :attr:`~SearchContext.goal`.
+
+That keeps each search method small and makes every recipe account for queries and seconds the same
+way.
 """
 
 from __future__ import annotations
 
 import abc
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 from ...constraints.base import Constraint, PreConstraint
 from ...core.config_repr import config_repr
+from ..capabilities import require_white_box
+from ..goals import Goal
 from ..state import RunState, Scored
 from ...core.text import AttackedText
 from ..transformations.base import Transformation
@@ -25,6 +42,21 @@ class SearchContext:
     transformation: Transformation
     pre_constraints: Sequence[PreConstraint]
     constraints: Sequence[Constraint]
+
+    # -- the example ---------------------------------------------------------------------------
+    @property
+    def rng(self):
+        """The example's seeded ``numpy.random.Generator`` (the only source of randomness)."""
+        return self.state.rng
+
+    @property
+    def label(self) -> int:
+        """The example's label (column index)."""
+        return self.state.label
+
+    @property
+    def goal(self) -> Goal:
+        return self.state.goal
 
     # -- what may change ---------------------------------------------------------------------
     def modifiable(self, text: AttackedText) -> list[int]:
@@ -40,18 +72,24 @@ class SearchContext:
         indices = sorted(allowed if indices is None else allowed.intersection(indices))
         if not indices:
             return []
-        candidates = self.transformation.propose(text, indices, self.state)
-        return self.filter(candidates)
+        return self.filter(self.propose(self.transformation, text, indices))
+
+    def propose(self, transformation: Transformation, text: AttackedText,
+                indices: Iterable[int]) -> list[AttackedText]:
+        """``transformation``'s raw candidates (no constraints), its time charged to its ``timer``.
+
+        A composite transformation proposes through here for each member, so each member's own
+        model is billed to its own timer.
+        """
+        with self._measure(transformation.timer):
+            return transformation.propose(text, indices, self)
 
     def filter(self, candidates: Sequence[AttackedText]) -> list[AttackedText]:
         kept = list(candidates)
         for constraint in self.constraints:
             if not kept:
                 break
-            if constraint.timer:
-                with self.state.timers.measure(constraint.timer):
-                    kept = constraint.filter(kept, self.state)
-            else:
+            with self._measure(constraint.timer):
                 kept = constraint.filter(kept, self.state)
         return kept
 
@@ -66,6 +104,49 @@ class SearchContext:
     def similarity_of(self, text: AttackedText) -> float | None:
         """The similarity a sentence-similarity constraint recorded for ``text``, if any."""
         return self.state.similarity.get(text.text)
+
+    # -- white-box access (victim time, never a query) -----------------------------------------
+    def word_gradients(self, text: AttackedText, label: int | None = None):
+        """The victim's loss gradient for ``label`` (default: the example's) at each word of ``text``.
+
+        An array of shape ``(text.num_words, embedding_dim)`` as the victim returns it
+        (:class:`~attack_recipe.models.base.GradientVictim`). The backward pass is victim compute,
+        so it is timed as victim seconds; it classifies nothing, so it is not a query.
+        """
+        victim = self._white_box("gradients")
+        with self._measure("victim"):
+            return victim.word_gradients(list(text.words), self.label if label is None else label)
+
+    def word_vocabulary(self):
+        """``(words, vectors)``: the victim's whole-word input vocabulary (see ``GradientVictim``)."""
+        victim = self._white_box("the word vocabulary")
+        with self._measure("victim"):
+            return victim.word_vocabulary()
+
+    def _white_box(self, what: str):
+        # Attack.run checked this before the first query; this guards contexts built by hand
+        victim = self.state.victim
+        require_white_box(victim, f"reading {what} from the victim")
+        return victim
+
+    # -- generation (generator time, counted in ``generated``, never a query) ------------------
+    def generate(self, paraphrase, text: AttackedText) -> list[AttackedText]:
+        """Distinct rewrites of ``text`` sampled by ``paraphrase`` (``generate(text, rng) -> (texts, n)``).
+
+        The sampling seed comes from the example's rng; the seconds go to the ``generator`` timer
+        and the number of sampled texts to ``RunState.generated``.
+        """
+        with self._measure("generator"):
+            candidates, sampled = paraphrase.generate(text, self.rng)
+        self.state.generated += sampled
+        return candidates
+
+    # -- timing ----------------------------------------------------------------------------------
+    @contextmanager
+    def _measure(self, kind: str | None) -> Iterator[None]:
+        """Charge the block to timer ``kind`` ("victim", "encoder", "lm", "generator"); None: not timed."""
+        with (self.state.timers.measure(kind) if kind else nullcontext()):
+            yield
 
 
 class SearchMethod(abc.ABC):

@@ -12,7 +12,8 @@ from ...errors import UsageError
 from ..state import Scored
 from ...core.text import AttackedText
 from .base import SearchContext, SearchMethod
-from .population import best_of, best_success, evaluate_distinct, genome, group_by_index, rebuild, sample
+from .population import best_of, evaluate_distinct, genome, group_by_index, rebuild, sample
+from .selection import most_similar_success
 
 
 class AlzantotGeneticAlgorithm(SearchMethod):
@@ -29,7 +30,7 @@ class AlzantotGeneticAlgorithm(SearchMethod):
     * Children are rebuilt from the original as single-word edits that pass every constraint
       (see ``population.rebuild``), so their recorded edit path re-checks.
     * Stops at the first generation that contains a success (fewest changed words first, see
-      ``population.best_success``), after ``max_iters`` generations, or when the budget runs out
+      ``selection.most_similar_success``), after ``max_iters`` generations, or when the budget runs out
       (returning the best text scored so far).
     """
 
@@ -51,12 +52,12 @@ class AlzantotGeneticAlgorithm(SearchMethod):
         counts = {i: len(v) for i, v in group_by_index(ctx.neighbours(original)).items()}
         if not counts:
             return initial
-        rng = ctx.state.rng
+        rng = ctx.rng
         population, evaluated, complete = self._perturb(
             ctx, [original] * self.pop_size, {original.text: initial}, counts)
         best = best_of(evaluated, initial)
         for _ in range(self.max_iters):
-            found = best_success(ctx, evaluated)
+            found = most_similar_success(ctx, evaluated, fewest_changes=True)
             if found is not None:
                 return found
             if not complete or ctx.out_of_budget:
@@ -76,7 +77,7 @@ class AlzantotGeneticAlgorithm(SearchMethod):
             mutated, evaluated, complete = self._perturb(ctx, children, known, counts)
             best = best_of(evaluated, best)
             population = [elite] + mutated
-        found = best_success(ctx, evaluated)
+        found = most_similar_success(ctx, evaluated, fewest_changes=True)
         return found if found is not None else best
 
     @staticmethod
@@ -102,7 +103,7 @@ class AlzantotGeneticAlgorithm(SearchMethod):
         Returns the mutated members (in input order), everything scored by this call, and whether
         the call was complete (False when the budget cut it short: members are then unusable).
         """
-        rng = ctx.state.rng
+        rng = ctx.rng
         memo: dict[tuple[str, int], list[AttackedText]] = {}
         plans: list[list[AttackedText]] = []
         for text in texts:

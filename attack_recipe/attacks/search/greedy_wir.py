@@ -5,6 +5,7 @@ from __future__ import annotations
 from ..state import Scored
 from .base import SearchContext, SearchMethod
 from .ranking import METHODS, rank_words
+from .selection import most_similar_success
 
 
 class GreedyWordSwapWIR(SearchMethod):
@@ -48,18 +49,7 @@ class GreedyWordSwapWIR(SearchMethod):
             if best.score > current.score:
                 current = best
             if current.success:
-                return self._most_similar_success(ctx, results) or current
+                return most_similar_success(ctx, results) or current
             if ctx.out_of_budget:
                 break
         return current
-
-    @staticmethod
-    def _most_similar_success(ctx: SearchContext, results: list[Scored]) -> Scored | None:
-        successes = [r for r in results if r.success]
-        if not successes:
-            return None
-        similar = [(ctx.similarity_of(r.text), r) for r in successes]
-        if all(s is not None for s, _ in similar):
-            # highest similarity; ties broken by score, then by candidate order (max keeps the first)
-            return max(similar, key=lambda p: (p[0], p[1].score))[1]
-        return max(successes, key=lambda r: r.score)

@@ -4,8 +4,9 @@ Each round samples N paraphrases of the current best text, keeps those every pos
 constraint accepts (the recipes bound sentence similarity to the *original*, so drift over rounds is
 bounded), scores the survivors in one victim call and keeps the best if it raises the goal score.
 It stops on success, after a round without improvement (or without a surviving candidate), after
-``max_rounds`` rounds, or when the query budget runs out. Generation is timed as ``generator`` and
-counted in ``RunState.generated``, apart from victim queries.
+``max_rounds`` rounds, or when the query budget runs out. Generation goes through
+``ctx.generate``, which times it as ``generator`` and counts it in ``RunState.generated``, apart from
+victim queries.
 
 With ``then`` (e.g. :class:`~.greedy_wir.GreedyWordSwapWIR`), a failed paraphrase phase hands its
 best text — the best paraphrase, or the original if none improved — to that search: an adversary
@@ -18,6 +19,7 @@ from ...errors import UsageError
 from ..state import Scored
 from ..transformations.paraphrase import Paraphrase
 from .base import SearchContext, SearchMethod
+from .selection import most_similar_success
 
 
 class ParaphraseRounds(SearchMethod):
@@ -46,11 +48,7 @@ class ParaphraseRounds(SearchMethod):
         for _ in range(self.max_rounds):
             if ctx.out_of_budget:
                 break
-            state = ctx.state
-            with state.timers.measure("generator"):
-                candidates, sampled = self.paraphrase.generate(best.text, state.rng)
-            state.generated += sampled
-            candidates = [c for c in candidates if c.text not in tried]
+            candidates = [c for c in ctx.generate(self.paraphrase, best.text) if c.text not in tried]
             tried.update(c.text for c in candidates)
             kept = ctx.filter(candidates)
             if not kept:
@@ -58,9 +56,9 @@ class ParaphraseRounds(SearchMethod):
             results = ctx.evaluate(kept)
             if not results:
                 break
-            successes = [r for r in results if r.success]
-            if successes:
-                return self._most_similar(ctx, successes)
+            found = most_similar_success(ctx, results)
+            if found is not None:
+                return found
             top = max(results, key=lambda r: r.score)  # max keeps the first of equal scores
             if top.score <= best.score:
                 break
@@ -68,11 +66,3 @@ class ParaphraseRounds(SearchMethod):
             if ctx.out_of_budget:
                 break
         return best
-
-    @staticmethod
-    def _most_similar(ctx: SearchContext, successes: list[Scored]) -> Scored:
-        """Among successes, the one the similarity constraint rated closest to the original."""
-        sims = [ctx.similarity_of(r.text) for r in successes]
-        if all(s is not None for s in sims):
-            return max(zip(sims, successes), key=lambda p: (p[0], p[1].score))[1]
-        return max(successes, key=lambda r: r.score)

@@ -69,27 +69,6 @@ def rebuild(ctx: SearchContext, original: AttackedText, genomes: Sequence[Genome
     return current
 
 
-def best_success(ctx: SearchContext, results: Sequence[Scored]) -> Scored | None:
-    """The successful result to return, or None.
-
-    Ties are broken by: fewest changed words, then highest similarity recorded by a
-    sentence-similarity constraint (when every success has one), then highest goal score, then the
-    earliest in ``results`` (which is in population order, so the choice is deterministic).
-    """
-    successes = [r for r in results if r.success]
-    if not successes:
-        return None
-    sims = [ctx.similarity_of(r.text) for r in successes]
-    use_sim = all(s is not None for s in sims)
-
-    def key(pair):
-        pos, r = pair
-        sim = sims[pos] if use_sim else 0.0
-        return (len(r.text.modified_indices), -sim, -r.score, pos)
-
-    return min(enumerate(successes), key=key)[1]
-
-
 def best_of(results: Sequence[Scored], current: Scored) -> Scored:
     """The highest-scoring of ``results`` and ``current`` (``current`` wins ties)."""
     best = current

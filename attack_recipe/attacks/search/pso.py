@@ -12,7 +12,8 @@ from ...errors import UsageError
 from ..state import Scored
 from ...core.text import AttackedText
 from .base import SearchContext, SearchMethod
-from .population import best_of, best_success, evaluate_distinct, group_by_index, rebuild, sample
+from .population import best_of, evaluate_distinct, group_by_index, rebuild, sample
+from .selection import most_similar_success
 
 
 class ParticleSwarmOptimization(SearchMethod):
@@ -33,7 +34,7 @@ class ParticleSwarmOptimization(SearchMethod):
     * Moved particles are rebuilt from the original as constraint-checked single-word edits
       (``population.rebuild``) so the returned text's edit path re-checks.
     * Stops at the first phase whose scored texts contain a success (fewest changed words first,
-      see ``population.best_success``), after ``max_iters`` iterations, or on budget (best so far).
+      see ``selection.most_similar_success``), after ``max_iters`` iterations, or on budget (best so far).
     """
 
     def __init__(self, pop_size: int = 60, max_iters: int = 20, omega_max: float = 0.8,
@@ -53,12 +54,12 @@ class ParticleSwarmOptimization(SearchMethod):
     def search(self, ctx: SearchContext, initial: Scored) -> Scored:
         import numpy as np
 
-        rng = ctx.state.rng
+        rng = ctx.rng
         original = initial.text
         n = original.num_words
         choices, evaluated, complete = self._best_neighbours(ctx, [initial])
         best = best_of(evaluated, initial)
-        found = best_success(ctx, evaluated)
+        found = most_similar_success(ctx, evaluated, fewest_changes=True)
         if found is not None or not complete:
             return found or best
         population = [self._mutate(rng, initial, choices[0]) for _ in range(self.pop_size)]
@@ -91,7 +92,7 @@ class ParticleSwarmOptimization(SearchMethod):
             known = {m.text.text: m for m in population + local + [glob]}
             results, complete = evaluate_distinct(ctx, (t_ for t_ in moved if t_.text not in known))
             best = best_of(results, best)
-            found = best_success(ctx, results)
+            found = most_similar_success(ctx, results, fewest_changes=True)
             if found is not None or not complete:
                 return found or best
             known.update({r.text.text: r for r in results})
@@ -102,7 +103,7 @@ class ParticleSwarmOptimization(SearchMethod):
                         if rng.random() < 1 - 2 * len(m.text.modified_indices) / n]
             choices, results, complete = self._best_neighbours(ctx, [population[k] for k in mutating])
             best = best_of(results, best)
-            found = best_success(ctx, results)
+            found = most_similar_success(ctx, results, fewest_changes=True)
             if found is not None or not complete:
                 return found or best
             for k, choice in zip(mutating, choices):

@@ -13,7 +13,7 @@ ranking ended (``complete`` False when the query budget ran out while ranking).
 
 from __future__ import annotations
 
-from ...errors import UsageError, WhiteBoxRequiredError
+from ...errors import UsageError
 from ..state import Scored
 from ...core.text import AttackedText
 
@@ -31,15 +31,11 @@ def rank_words(ctx, initial: Scored, method: str, unk_token: str = "[UNK]") -> t
         return [], True
 
     if method == "random":
-        order = list(ctx.state.rng.permutation(indices))
+        order = list(ctx.rng.permutation(indices))
         return [int(i) for i in order], True
 
-    if method == "gradient":
-        victim = ctx.state.victim
-        if not hasattr(victim, "word_gradients"):
-            raise WhiteBoxRequiredError(f"gradient word ranking needs a white-box victim; {victim.name} is black-box")
-        with ctx.state.timers.measure("victim"):
-            grads = np.asarray(victim.word_gradients(list(text.words), ctx.state.label))
+    if method == "gradient":  # victim time through the context, never a query
+        grads = np.asarray(ctx.word_gradients(text))
         scores = np.linalg.norm(grads, axis=1)[indices]
         return _sorted(indices, scores), True
 

@@ -1,4 +1,11 @@
-"""Transformation contract: propose candidate texts by editing words at given positions."""
+"""Transformation contract: propose candidate texts by editing words at given positions.
+
+A transformation reaches the example (its seeded RNG, label, goal) and any model it does not own
+(the victim's gradients, a paraphrase generator) through the :class:`~..search.base.SearchContext`
+passed to :meth:`Transformation.propose`, and declares the kind of the model it owns in ``timer``,
+as constraints do: the context times every ``propose`` call in that bucket, so no transformation
+measures time itself.
+"""
 
 from __future__ import annotations
 
@@ -10,20 +17,25 @@ from ...core.text import AttackedText
 
 
 class Transformation(abc.ABC):
-    """Proposes edited copies of a text. Stateless; randomness comes from the run state's RNG."""
+    """Proposes edited copies of a text. Stateless; randomness comes from the example's seeded RNG."""
+
+    #: The timer this transformation's own model work is charged to ("lm", "encoder", ...), or None
+    #: (no model of its own; models reached through the context are timed there).
+    timer: str | None = None
 
     @abc.abstractmethod
     def __call__(self, text: AttackedText, indices: Iterable[int], rng=None) -> list[AttackedText]:
         """Candidates that each change ``text`` at one (or more) of ``indices``."""
 
-    def propose(self, text: AttackedText, indices: Iterable[int], state) -> list[AttackedText]:
-        """Candidates for ``text`` within one example's run state (what :class:`SearchContext` calls).
+    def propose(self, text: AttackedText, indices: Iterable[int], ctx) -> list[AttackedText]:
+        """Candidates for ``text`` within one example, given its :class:`SearchContext` ``ctx``.
 
-        Most transformations need only the state's seeded RNG, so this defaults to ``__call__``. A
-        transformation that needs the victim (gradient swaps) overrides it, reads the victim and the
-        label from ``state`` and charges its model time to ``state.timers`` — never to the query count.
+        Called by ``ctx.propose`` (which times it under :attr:`timer`). Most transformations need
+        only the example's seeded RNG, so this defaults to ``__call__(text, indices, ctx.rng)``. One
+        that needs the victim (gradient swaps: ``ctx.word_gradients``) or a generator
+        (``ctx.generate``) overrides it and asks the context, which bills that time — never as queries.
         """
-        return self(text, indices, state.rng)
+        return self(text, indices, ctx.rng)
 
     def __add__(self, other: "Transformation") -> "Composite":
         return Composite((self, other))
@@ -64,9 +76,10 @@ class Composite(Transformation):
         indices = list(indices)
         return self._union(text, [t(text, indices, rng) for t in self.transformations])
 
-    def propose(self, text, indices, state):
+    def propose(self, text, indices, ctx):
         indices = list(indices)
-        return self._union(text, [t.propose(text, indices, state) for t in self.transformations])
+        # through the context, so each member is timed under its own ``timer``
+        return self._union(text, [ctx.propose(t, text, indices) for t in self.transformations])
 
     @staticmethod
     def _union(text: AttackedText, groups) -> list[AttackedText]:

@@ -6,13 +6,14 @@ first-order Taylor estimate (the paper's directional derivative along the one-ho
 pass per text scores every (position, vocabulary word) pair at once, without a single victim query, so
 the search only has to query the few flips the estimate ranks best.
 
-Candidates come from the *victim's own* whole-word vocabulary (``victim.word_vocabulary()``): a word the
-model reads as one token, so the estimate is about an embedding it will really see. The gradient is
-the victim's own computation, so its time is charged to the victim timer of the run state; it is not a
-query (nothing is classified, and ``RunState.queries`` counts classified texts).
+Candidates come from the *victim's own* whole-word vocabulary (``ctx.word_vocabulary()``): a word the
+model reads as one token, so the estimate is about an embedding it will really see. Gradients and
+vocabulary come through the search context (``ctx.word_gradients``), which charges the backward pass
+to the victim timer; it is not a query (nothing is classified, and ``RunState.queries`` counts
+classified texts).
 
-This transformation needs the run state (victim, label, timers), so it implements
-:meth:`Transformation.propose`; calling it without a state raises.
+This transformation needs the example's context (victim gradients, goal, label), so it implements
+:meth:`Transformation.propose`; calling it without one raises.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from __future__ import annotations
 import functools
 from typing import Iterable, Sequence
 
-from ...errors import UsageError, WhiteBoxRequiredError
+from ...errors import UsageError
 from ...core.text import AttackedText
 from ...resources.lazy import load_once, name_and_object
 from .base import Transformation, match_case
@@ -108,26 +109,19 @@ class WordSwapGradient(Transformation):
     # -- contract ------------------------------------------------------------------------------
     def __call__(self, text: AttackedText, indices: Iterable[int], rng=None) -> list[AttackedText]:
         raise UsageError(
-            "WordSwapGradient needs the victim's gradients: call transformation.propose(text, indices, state) "
-            "with the example's RunState (SearchContext.neighbours does)"
+            "WordSwapGradient needs the victim's gradients: call transformation.propose(text, indices, ctx) "
+            "with the example's SearchContext (SearchContext.neighbours does)"
         )
 
-    def propose(self, text: AttackedText, indices: Iterable[int], state) -> list[AttackedText]:
+    def propose(self, text: AttackedText, indices: Iterable[int], ctx) -> list[AttackedText]:
         import numpy as np
 
         indices = [i for i in indices if 0 <= i < text.num_words]
         if not indices:
             return []
-        victim = state.victim
-        if not hasattr(victim, "word_gradients") or not hasattr(victim, "word_vocabulary"):
-            raise WhiteBoxRequiredError(
-                f"gradient word swaps need a white-box victim with word_gradients and word_vocabulary; "
-                f"{getattr(victim, 'name', type(victim).__name__)} has not"
-            )
-        column, sign = loss_direction(state.goal, state.label)
-        with state.timers.measure("victim"):  # the backward pass is victim compute, but not a query
-            grads = sign * np.asarray(victim.word_gradients(list(text.words), column), dtype=np.float64)
-            vocab, vectors = victim.word_vocabulary()
+        column, sign = loss_direction(ctx.goal, ctx.label)
+        grads = sign * np.asarray(ctx.word_gradients(text, column), dtype=np.float64)
+        vocab, vectors = ctx.word_vocabulary()
         if len(vocab) == 0:
             return []
         position = {w: k for k, w in enumerate(vocab)}

@@ -68,7 +68,10 @@ class WordSwapMaskedLM(WordSwap):
 
     ``mlm``: a Hugging Face masked-LM id or folder (resolution and offline fallback in
     :mod:`attack_recipe.resources.mlm`). A folder that does not exist raises at construction.
+    Its time in a search (model load included) is charged to the "lm" timer (``timer``).
     """
+
+    timer = "lm"
 
     def __init__(self, method: str = "bae", max_candidates: int = 50, mlm: str | None = None,
                  vocabulary: str | None = "glove-6b-50d", subword_top_k: int = 4,
@@ -132,11 +135,6 @@ class WordSwapMaskedLM(WordSwap):
             for new in words:
                 out.append(text.replace_word(index, new))
         return out
-
-    def propose(self, text: AttackedText, indices: Iterable[int], state) -> list[AttackedText]:
-        """As ``__call__``, charging the time (model load included) to the run's "lm" timer."""
-        with state.timers.measure("lm"):
-            return self(text, indices, state.rng)
 
     def candidate_words(self, text: AttackedText, indices: Sequence[int]) -> list[list[str]]:
         """Per index, up to ``max_candidates`` whole words (case matched, original excluded), best first.

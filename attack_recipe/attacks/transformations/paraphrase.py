@@ -26,8 +26,9 @@ class Paraphrase(Transformation):
     """``num_candidates`` sampled paraphrases of the whole text (``indices`` are ignored).
 
     The sampling seed is drawn from the run's RNG, so the same example gives the same candidates.
-    :meth:`generate` also returns how many texts were sampled (the generation cost), which the search
-    adds to the run state apart from victim queries.
+    :meth:`generate` also returns how many texts were sampled (the generation cost); in a search it is
+    called through ``SearchContext.generate``, which times it and adds that count to the run state,
+    apart from victim queries.
     """
 
     def __init__(self, generator: str | GeneratorFn | None = None, num_candidates: int = 8,
@@ -77,3 +78,7 @@ class Paraphrase(Transformation):
 
     def __call__(self, text: AttackedText, indices: Iterable[int], rng=None) -> list[AttackedText]:
         return self.generate(text, rng)[0]
+
+    def propose(self, text: AttackedText, indices: Iterable[int], ctx) -> list[AttackedText]:
+        """Through ``ctx.generate``: timed as generator seconds and counted in ``generated``."""
+        return ctx.generate(self, text)
