@@ -136,6 +136,13 @@ def test_character_edit_is_a_typo_not_a_word_swap():
     assert not swap.valid and changes_of(swap)[0]["kind"] == "swap"
 
 
+def test_a_word_split_by_a_space_is_one_typo():
+    v = tiny_judge().judge("the movie was terrible", "the movie was terr ible")
+    assert v.valid, v.reasons
+    (change,) = changes_of(v)
+    assert (change["original"], change["perturbed"], change["kind"]) == ("terrible", "terr ible", "typo")
+
+
 def test_garbled_token_and_inflection():
     judge = tiny_judge()
     garbled = judge.judge("the movie was terrible", "the movie was zqxwv")

@@ -79,11 +79,36 @@ def diff_tokens(original: list[Token], perturbed: list[Token]) -> list[Change]:
     for op, i1, i2, j1, j2 in matcher.get_opcodes():
         if op == "equal":
             continue
+        joined = _split_or_merge(original[i1:i2], perturbed[j1:j2])
+        if joined is not None:
+            changes.append(joined)
+            continue
         paired = min(i2 - i1, j2 - j1)
         changes.extend(Change(original[i1 + k], perturbed[j1 + k]) for k in range(paired))
         changes.extend(Change(original[i], None) for i in range(i1 + paired, i2))
         changes.extend(Change(None, perturbed[j]) for j in range(j1 + paired, j2))
     return changes
+
+
+def _span(tokens: list[Token]) -> Token:
+    return Token(" ".join(t.text for t in tokens), tokens[0].start, tokens[-1].end, tokens[0].kind)
+
+
+def _split_or_merge(a: list[Token], b: list[Token]) -> Change | None:
+    """One word split in two ("terrible" -> "terr ible") or two words run together, as one Change.
+
+    Character-level attacks insert spaces; without this the split reads as a garbled word plus an
+    inserted one. Only a 1:2 or 2:1 stretch whose letters, joined, are within one edit of the other
+    side is joined; the joined token's text keeps a space between its parts.
+    """
+    if sorted((len(a), len(b))) != [1, 2] or any(t.kind != "word" for t in a + b):
+        return None
+    from rapidfuzz.distance import OSA
+
+    one, two = (a[0], b) if len(a) == 1 else (b[0], a)
+    if OSA.distance(one.norm, "".join(t.norm for t in two)) > 1:
+        return None
+    return Change(a[0], _span(b)) if len(a) == 1 else Change(_span(a), b[0])
 
 
 def restore(perturbed_text: str, changes: list[Change]) -> str:
