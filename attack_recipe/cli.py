@@ -335,5 +335,47 @@ def _list_datasets() -> None:
     click.echo("  (also: a .csv / .jsonl file, or a Hugging Face dataset id)")
 
 
+@main.command("judge")
+@click.argument("pairs_path", metavar="PAIRS.jsonl", type=click.Path(dir_okay=False, exists=True))
+@click.option("--out", "out_path", type=click.Path(dir_okay=False), default=None,
+              help="Judged pairs (JSON lines) [default: PAIRS.judged.jsonl beside the input].")
+@click.option("--embedding", default="glove-6b-50d", show_default=True,
+              help="Word-vector space for word-level similarity (a name load_word_embedding knows).")
+@click.option("--fluency/--no-fluency", default=True, show_default=True,
+              help="Reject swaps that raise perplexity (SmolLM2-135M) past the threshold.")
+@click.option("--similarity/--no-similarity", default=True, show_default=True,
+              help="Reject swaps whose text drifts under the independent encoder (multilingual-e5-small).")
+@click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
+def judge_command(pairs_path, out_path, embedding, fluency, similarity, debug) -> None:
+    """Judge whether each perturbed text is a valid stand-in for its original.
+
+    PAIRS.jsonl holds one JSON object per line with "original", "perturbed" and optionally "label".
+    Writes one line per pair, in input order, with "valid" (true/false) and "reasons". A malformed
+    line stops the command (exit 2) naming its line number; nothing is written then.
+    """
+    from .evaluation import judge as judge_module
+    from .evaluation.judge_files import judged_path, read_pairs, summarize_verdicts, write_judged
+
+    with _logging_to_stderr(debug):
+        try:
+            rows = read_pairs(pairs_path)
+            dest = judged_path(pairs_path, out_path)
+            judge = judge_module.ValidityJudge(embedding=embedding, fluency=fluency, similarity=similarity)
+            verdicts = judge.judge_many(rows)
+            write_judged(dest, rows, verdicts)
+        except Exception as exc:
+            _fail(exc, debug)
+            return
+    s = summarize_verdicts(verdicts)
+    share = f" ({100 * s['valid'] / s['pairs']:.1f}%)" if s["pairs"] else ""
+    click.echo(f"pairs {s['pairs']}, valid {s['valid']}{share}, invalid {s['invalid']}")
+    if s["reasons"]:
+        click.echo("most common reasons (pairs):")
+        width = max(len(k) for k, _, _ in s["reasons"])
+        for kind, count, example in s["reasons"]:
+            click.echo(f"  {kind:<{width}}  {count:>5}  e.g. {example}")
+    click.echo(f"judged: {dest}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,418 @@
+"""A validity judge that sees one changed word: readable rules over word-level and whole-text signals.
+
+Why: a perplexity ratio and a sentence-embedding cosine (:mod:`attack_recipe.evaluation.validity`)
+barely move when one word changes, yet "he is so excellent" -> "he is so lacking" is a different
+tweet. A careful reader looks at the changed words: is the substitute a synonym in this sense, the
+same part of speech, of the same polarity? Is a name, a number or an addressee changed? Is it a typo
+that still reads as the word, or garbage? The judge asks exactly those questions, one signal each
+(:mod:`attack_recipe.evaluation.word_signals`), and combines them with a few thresholds
+(:class:`JudgeThresholds`); every rejection says why, e.g. ``"antonym: excellent -> lacking"``.
+
+How a pair is read (``judge_many``):
+
+1. Align the two texts token by token (:mod:`attack_recipe.evaluation.text_diff`); case-only changes
+   are no change.
+2. Classify each replacement: *typo* (the substitute is no dictionary word and within 1-2 character
+   edits), *garbled* (no dictionary word, further away), *inflection* (same base form: "cool" ->
+   "cooler") or *swap* (another word). Insertions and deletions are their own kind.
+3. Word rules. Protected tokens (@mentions, URLs, numbers, hashtags, named entities / proper nouns)
+   may only get a readable typo. A swap is accepted only with positive evidence of synonymy — a
+   WordNet relation in the word's contextual sense *and* word vectors that agree, or (without WordNet)
+   very close vectors between content words — and none of: antonym, negation added/removed, polarity
+   flipped/removed/added (VADER), part of speech or verb/noun form changed (spaCy, in context).
+4. Text rules: share of words changed, fluency (perplexity ratio under the causal LM) and meaning
+   (cosine under the independent E5 encoder), both measured on the text with typos put back, so
+   they judge the word swaps (a typo always raises perplexity; typos have their own rules).
+
+A pair is valid when no rule fires. Thresholds were set on the development pairs in
+``../shared/validity`` and by reading pairs (docs/judge.md). Models load on first use, each once;
+work is batched over all pairs (one tagger pass, one LM pass, one encoder pass).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from typing import Any, Iterable, Mapping, Sequence
+
+from . import word_signals as ws
+from .text_diff import Change, Token, diff_tokens, restore, tokenize
+
+log = logging.getLogger(__name__)
+
+_PROTECTED_NAMES = {"mention": "mention", "url": "url", "email": "e-mail", "number": "number",
+                    "hashtag": "hashtag", "entity": "entity"}
+
+
+@dataclasses.dataclass(frozen=True)
+class JudgeThresholds:
+    """The judge's few numbers. Cosine thresholds are for the word-vector space in use (GloVe 6B-50d by
+    default, where unrelated words often reach 0.7): recalibrate them for another space."""
+
+    #: a WordNet relation counts as a synonym only when the word vectors agree at least this much
+    min_cosine_with_wordnet: float = 0.5
+    #: without a WordNet relation, two content words must be at least this close
+    min_cosine_alone: float = 0.9
+    #: |VADER score| below this is no sentiment; removing or adding one needs at least ``polarity_strong``
+    polarity_neutral: float = 0.5
+    polarity_strong: float = 1.0
+    #: with a label polarity given: a swap may not move the score against the label by this much
+    max_polarity_drop: float = 2.0
+    #: words swapped (not typos) and words changed in any way, as a share of the original's tokens;
+    #: one change is always allowed
+    max_swap_share: float = 0.25
+    max_change_share: float = 0.34
+    #: perplexity(swapped) / perplexity(original) under the causal LM
+    max_perplexity_ratio: float = 2.0
+    #: cosine(original, swapped) under the independent encoder (multilingual-e5; its band is 0.7-1.0)
+    min_similarity: float = 0.9
+
+
+@dataclasses.dataclass(frozen=True)
+class Verdict:
+    """Whether a perturbed text is a valid stand-in for its original, why not, and what was measured."""
+
+    valid: bool
+    reasons: tuple[str, ...]
+    signals: dict
+
+    def to_dict(self) -> dict:
+        return {"valid": self.valid, "reasons": list(self.reasons), "signals": self.signals}
+
+
+@dataclasses.dataclass
+class _Pair:
+    original: str
+    perturbed: str
+    label: Any
+    changes: list[Change]
+    n_tokens: int
+    reasons: list[str] = dataclasses.field(default_factory=list)
+    details: list[dict] = dataclasses.field(default_factory=list)
+    swap_like: int = 0
+    typos: list[Change] = dataclasses.field(default_factory=list)
+
+
+def _as_pair(item) -> tuple[str, str, Any]:
+    if isinstance(item, Mapping):
+        original, perturbed, label = item.get("original"), item.get("perturbed"), item.get("label")
+    else:
+        seq = tuple(item)
+        if len(seq) not in (2, 3):
+            raise ValueError(f"a pair is (original, perturbed) or (original, perturbed, label); got {len(seq)} items")
+        original, perturbed, label = (*seq, None)[:3]
+    if not isinstance(original, str) or not isinstance(perturbed, str):
+        raise ValueError(f"original and perturbed must be strings; got {type(original).__name__} and "
+                         f"{type(perturbed).__name__}")
+    return original, perturbed, label
+
+
+def _shouting(text: str) -> bool:
+    """Mostly upper case: spaCy then tags many words PROPN, so tag a lower-cased copy instead."""
+    words = [t.text for t in tokenize(text) if t.kind == "word" and any(c.isalpha() for c in t.text)]
+    return len(words) >= 3 and sum(w.isupper() and len(w) > 1 for w in words) >= 0.6 * len(words)
+
+
+class ValidityJudge:
+    """Judge (original, perturbed[, label]) pairs: ``judge_many(pairs) -> list[Verdict]``.
+
+    Every component can be injected (tests use small stand-ins); those left None load on first use:
+    ``wordnet`` (:func:`~attack_recipe.resources.wordnet.load_wordnet`), ``embedding`` (a name for
+    :func:`~attack_recipe.resources.embeddings.load_word_embedding`, or an object with
+    ``cosine(a, b)``), ``lexicon`` (word -> VADER score), ``tagger`` (a spaCy model name or an object
+    with ``tag_many(texts)`` returning :class:`~attack_recipe.resources.pos.TaggedToken` lists),
+    ``lm`` (``perplexity(texts)``), ``encoder`` (``cosine(a_texts, b_texts)``).
+
+    ``fluency`` / ``similarity`` switch the LM and encoder rules off. ``label_polarity`` maps a label to
+    the sentiment it stands for (e.g. ``{0: -1, 1: +1}``) and enables the "sentiment weakened" rule.
+    With ``whole_text_for_rejected=False`` (default) the LM and encoder only see pairs the word rules
+    accepted — the word rules reject most attack output, so this saves most of the model time.
+    """
+
+    def __init__(self, *, embedding: str | Any = "glove-6b-50d", wordnet: Any = None,
+                 lexicon: Mapping[str, float] | None = None, tagger: str | Any | None = None,
+                 lm: Any = None, encoder: Any = None, stopwords: frozenset[str] | None = None,
+                 thresholds: JudgeThresholds | None = None, fluency: bool = True, similarity: bool = True,
+                 label_polarity: Mapping[Any, int] | None = None, whole_text_for_rejected: bool = False):
+        self._embedding = embedding
+        self._wordnet = wordnet
+        self._lexicon = lexicon
+        self._tagger = tagger
+        self._lm = lm
+        self._encoder = encoder
+        self._stopwords = stopwords
+        self.thresholds = thresholds or JudgeThresholds()
+        self.fluency = fluency
+        self.similarity = similarity
+        self.label_polarity = dict(label_polarity) if label_polarity else None
+        self.whole_text_for_rejected = whole_text_for_rejected
+
+    # -- components (lazy) ------------------------------------------------------------------------
+    @property
+    def wordnet(self):
+        if self._wordnet is None:
+            from ..resources.wordnet import load_wordnet
+
+            self._wordnet = load_wordnet()
+        return self._wordnet
+
+    @property
+    def embedding(self):
+        if isinstance(self._embedding, str):
+            from ..resources.embeddings import load_word_embedding
+
+            self._embedding = load_word_embedding(self._embedding)
+        return self._embedding
+
+    @property
+    def lexicon(self) -> Mapping[str, float]:
+        if self._lexicon is None:
+            from ..resources.polarity import load_polarity_lexicon
+
+            self._lexicon = load_polarity_lexicon()
+        return self._lexicon
+
+    @property
+    def tagger(self):
+        if self._tagger is None or isinstance(self._tagger, str):
+            from ..resources.pos import load_tagger
+
+            self._tagger = load_tagger(self._tagger)
+        return self._tagger
+
+    @property
+    def stopwords(self) -> frozenset[str]:
+        if self._stopwords is None:
+            from ..resources.stopwords import load_stopwords
+
+            self._stopwords = load_stopwords()
+        return self._stopwords
+
+    @property
+    def lm(self):
+        if self._lm is None:
+            from ..resources.lm import load_causal_lm
+
+            self._lm = load_causal_lm()
+        return self._lm
+
+    @property
+    def encoder(self):
+        if self._encoder is None:
+            from ..resources.e5 import load_independent_encoder
+
+            self._encoder = load_independent_encoder()
+        return self._encoder
+
+    # -- public API ---------------------------------------------------------------------------------
+    def judge(self, original: str, perturbed: str, label: Any = None) -> Verdict:
+        return self.judge_many([(original, perturbed, label)])[0]
+
+    def judge_many(self, pairs: Iterable[Sequence | Mapping]) -> list[Verdict]:
+        """One :class:`Verdict` per pair, in order. A pair is a tuple ``(original, perturbed[, label])``
+        or a mapping with those keys."""
+        items = []
+        for item in pairs:
+            original, perturbed, label = _as_pair(item)
+            a, b = tokenize(original), tokenize(perturbed)
+            items.append(_Pair(original, perturbed, label, diff_tokens(a, b), len(a)))
+        tags = self._tag([p for p in items if p.changes])
+        for p in items:
+            self._word_rules(p, tags)
+            self._share_rules(p)
+        self._text_rules(items)
+        return [self._verdict(p) for p in items]
+
+    # -- tagging ------------------------------------------------------------------------------------
+    def _tag(self, pairs: list[_Pair]) -> dict[str, list]:
+        """Text -> spaCy tokens, one batched pass; shouting texts are tagged lower-cased."""
+        texts = list(dict.fromkeys(t for p in pairs for t in (p.original, p.perturbed)))
+        if not texts:
+            return {}
+        sent = [t.lower() if _shouting(t) and len(t.lower()) == len(t) else t for t in texts]
+        return dict(zip(texts, self.tagger.tag_many(sent)))
+
+    @staticmethod
+    def _token_tags(token: Token, tagged: list) -> tuple[str | None, str | None, str]:
+        """(universal POS, Penn tag, entity type) of the spaCy token overlapping ``token`` most."""
+        best, best_overlap, ent = None, 0, ""
+        for t in tagged:
+            if t.end <= token.start:
+                continue
+            if t.start >= token.end:
+                break
+            overlap = min(t.end, token.end) - max(t.start, token.start)
+            if t.ent_type in ws.ENTITY_TYPES:
+                ent = t.ent_type
+            if overlap > best_overlap and t.text not in ("#", "@"):
+                best, best_overlap = t, overlap
+        return (best.pos, best.tag, ent) if best is not None else (None, None, ent)
+
+    def _protected(self, token: Token, pos: str | None, ent: str, shouting: bool) -> str | None:
+        if token.kind in ("mention", "url", "email"):
+            return token.kind
+        if ws.digits(token.text):
+            return "number"
+        if token.kind == "hashtag":
+            return "hashtag"
+        # spaCy calls many capitalised words PROPN ("GOSH", "RT"); without an entity label only a
+        # title-case word tagged PROPN counts as a name
+        title = token.text[:1].isupper() and not token.text.isupper()
+        if ent or (pos == "PROPN" and not shouting and title):
+            return "entity"
+        return None
+
+    # -- word rules ---------------------------------------------------------------------------------
+    def _word_rules(self, p: _Pair, tags: Mapping[str, list]) -> None:
+        shouting = _shouting(p.original)
+        for change in p.changes:
+            a, b = change.original, change.perturbed
+            pos_a, tag_a, ent_a = self._token_tags(a, tags[p.original]) if a else (None, None, "")
+            pos_b, tag_b, _ = self._token_tags(b, tags[p.perturbed]) if b else (None, None, "")
+            detail: dict[str, Any] = {"op": change.op, "original": a.text if a else None,
+                                      "perturbed": b.text if b else None, "pos": [pos_a, pos_b],
+                                      "tag": [tag_a, tag_b]}
+            protected = self._protected(a, pos_a, ent_a, shouting) if a else (
+                self._protected(b, pos_b, "", True) if b and b.kind != "word" else None)
+            detail["protected"] = protected
+            if change.op == "replace":
+                self._replacement(p, a, b, detail, protected)
+            else:
+                self._insert_or_delete(p, a or b, change.op, detail, protected)
+            p.details.append(detail)
+
+    def _classify(self, a: Token, b: Token) -> tuple[str, int]:
+        edits = ws.char_edits(a.text, b.text)
+        known = ws.is_known_word(b.text, self.wordnet, self.stopwords, self.lexicon)
+        if not known:
+            return ("typo" if edits <= ws.max_typo_edits(ws.bare(a.text)) else "garbled"), edits
+        if ws.same_lemma(a.text, b.text, self.wordnet):
+            return "inflection", edits
+        return "swap", edits
+
+    def _replacement(self, p: _Pair, a: Token, b: Token, detail: dict, protected: str | None) -> None:
+        th = self.thresholds
+        if protected in ("mention", "url", "email"):
+            detail["kind"] = "protected"
+            p.reasons.append(f"{_PROTECTED_NAMES[protected]} changed: {a.text} -> {b.text}")
+            p.swap_like += 1
+            return
+        kind, edits = self._classify(a, b)
+        detail.update(kind=kind, char_edits=edits)
+        if protected == "number" and ws.digits(a.text) != ws.digits(b.text):
+            p.reasons.append(f"number changed: {a.text} -> {b.text}")
+        if kind == "typo":
+            p.typos.append(Change(a, b))
+            return
+        p.swap_like += 1
+        if protected in ("hashtag", "entity"):
+            p.reasons.append(f"{_PROTECTED_NAMES[protected]} changed: {a.text} -> {b.text}")
+            return
+        if kind == "garbled":
+            p.reasons.append(f"not a word: {a.text} -> {b.text}")
+            return
+        pos_a, pos_b = detail["pos"]
+        tag_a, tag_b = detail["tag"]
+        if not ws.pos_compatible(pos_a, pos_b):
+            p.reasons.append(f"pos mismatch: {a.text} {pos_a} -> {b.text} {pos_b}")
+        elif not ws.form_compatible(tag_a, tag_b):
+            p.reasons.append(f"form mismatch: {a.text} {tag_a} -> {b.text} {tag_b}")
+        if kind == "inflection":
+            return
+        # a swap: another word
+        relation = ws.wordnet_relation(a.text, b.text, self.wordnet, pos_a)
+        cosine = ws.word_cosine(a.text, b.text, self.embedding)
+        pa = ws.polarity(a.text, self.lexicon, self.wordnet)
+        pb = ws.polarity(b.text, self.lexicon, self.wordnet)
+        detail.update(relation=relation, cosine=cosine, polarity=[pa, pb])
+        if relation == "antonym":
+            p.reasons.append(f"antonym: {a.text} -> {b.text}")
+        if ws.is_negation(a.text) != ws.is_negation(b.text):
+            p.reasons.append(f"negation {'added' if ws.is_negation(b.text) else 'removed'}: {a.text} -> {b.text}")
+        shift = ws.polarity_change(pa, pb, th.polarity_neutral, th.polarity_strong)
+        if shift == "flip":
+            p.reasons.append(f"polarity flip: {a.text} ({pa:+.1f}) -> {b.text} ({pb:+.1f})")
+        elif shift == "removed":
+            p.reasons.append(f"sentiment removed: {a.text} ({pa:+.1f}) -> {b.text}")
+        elif shift == "added":
+            p.reasons.append(f"sentiment added: {a.text} -> {b.text} ({pb:+.1f})")
+        elif self.label_polarity and p.label in self.label_polarity:
+            drop = self.label_polarity[p.label] * ((pb or 0.0) - (pa or 0.0))
+            if drop <= -th.max_polarity_drop:
+                p.reasons.append(f"sentiment weakened: {a.text} ({pa or 0:+.1f}) -> {b.text} ({pb or 0:+.1f})")
+        if relation == "antonym":
+            return
+        content = ws.bare(a.text) not in self.stopwords and ws.bare(b.text) not in self.stopwords
+        if relation is not None and cosine is not None and cosine >= th.min_cosine_with_wordnet:
+            return
+        if relation is None and content and cosine is not None and cosine >= th.min_cosine_alone:
+            return
+        evidence = f"WordNet {relation}" if relation else "no WordNet relation"
+        p.reasons.append(f"not a synonym: {a.text} -> {b.text} ({evidence}, cosine "
+                         f"{'n/a' if cosine is None else f'{cosine:.2f}'})")
+
+    def _insert_or_delete(self, p: _Pair, token: Token, op: str, detail: dict, protected: str | None) -> None:
+        detail["kind"] = op
+        p.swap_like += 1
+        verb = "added" if op == "insert" else "removed"
+        if protected:
+            p.reasons.append(f"{_PROTECTED_NAMES[protected]} {verb}: {token.text}")
+            return
+        if ws.is_negation(token.text):
+            p.reasons.append(f"negation {verb}: {token.text}")
+            return
+        score = ws.polarity(token.text, self.lexicon, self.wordnet)
+        if score is not None and abs(score) >= self.thresholds.polarity_strong:
+            p.reasons.append(f"sentiment word {verb}: {token.text} ({score:+.1f})")
+        elif ws.bare(token.text) not in self.stopwords:
+            p.reasons.append(f"word {'inserted' if op == 'insert' else 'deleted'}: {token.text}")
+
+    def _share_rules(self, p: _Pair) -> None:
+        th = self.thresholds
+        n = max(1, p.n_tokens)
+        changed = len(p.changes)
+        for count, share, what in ((p.swap_like, th.max_swap_share, "swapped"),
+                                   (changed, th.max_change_share, "changed")):
+            if count > max(1, int(share * n)):
+                p.reasons.append(f"too many words {what}: {count} of {n} ({100 * count / n:.0f}%)")
+                break
+
+    # -- whole-text rules ---------------------------------------------------------------------------
+    def _text_rules(self, items: list[_Pair]) -> None:
+        """Fluency and meaning of the word swaps (typos put back), batched over all pairs that need them."""
+        todo = [p for p in items if p.swap_like and (self.whole_text_for_rejected or not p.reasons)]
+        if not todo:
+            return
+        swapped = [restore(p.perturbed, p.typos) for p in todo]
+        th = self.thresholds
+        if self.fluency:
+            texts = list(dict.fromkeys([p.original for p in todo] + swapped))
+            ppl = dict(zip(texts, (float(x) for x in self.lm.perplexity(texts))))
+            for p, s in zip(todo, swapped):
+                ratio = ppl[s] / ppl[p.original] if ppl[p.original] > 0 else None
+                p.details.append({"perplexity_ratio": None if ratio is None else round(ratio, 3)})
+                if ratio is not None and ratio > th.max_perplexity_ratio:
+                    p.reasons.append(f"fluency: perplexity x{ratio:.1f}")
+        if self.similarity:
+            sims = self.encoder.cosine([p.original for p in todo], swapped)
+            for p, sim in zip(todo, sims):
+                p.details.append({"similarity": round(float(sim), 4)})
+                if float(sim) < th.min_similarity:
+                    p.reasons.append(f"meaning: similarity {float(sim):.2f} < {th.min_similarity:.2f}")
+
+    def _verdict(self, p: _Pair) -> Verdict:
+        changes = [d for d in p.details if "op" in d]
+        signals: dict[str, Any] = {"label": p.label, "tokens": p.n_tokens, "changes": changes,
+                                   "typos": len(p.typos), "swapped": p.swap_like,
+                                   "changed_share": round(len(p.changes) / max(1, p.n_tokens), 3),
+                                   "perplexity_ratio": None, "similarity": None}
+        for d in p.details:
+            if "op" not in d:
+                signals.update(d)
+        reasons = tuple(dict.fromkeys(p.reasons))
+        return Verdict(not reasons, reasons, signals)
+
+    def __repr__(self) -> str:
+        emb = self._embedding if isinstance(self._embedding, str) else getattr(self._embedding, "name", "custom")
+        return (f"ValidityJudge(embedding={emb!r}, thresholds={self.thresholds!r}, fluency={self.fluency}, "
+                f"similarity={self.similarity}, label_polarity={self.label_polarity!r})")
