@@ -24,8 +24,9 @@ result is deterministic for given inputs on a given machine).
 
 Build: ``python -m attack_recipe.resources.counterfit`` (progress bar, prints the folder), or
 :func:`build_counter_fitted`. Load: ``load_word_embedding("counter-fitted-glove-50d")`` or
-:func:`load_counter_fitted`; both build on first use (about 2-3 minutes on 2 busy cores: WordNet
-extraction ~1 min, neighbourhoods ~1 min, the 20 epochs seconds) and then load in about a second.
+:func:`load_counter_fitted`; both build on first use (measured: 4 min wall, 75 s of CPU, on 2 cores
+shared with other jobs; WordNet extraction and the neighbourhood search take nearly all of it, the 20
+epochs seconds) and then load in well under a second. Effect and figures: docs/counterfit.md.
 
 Cache: ``cache_dir()/embeddings/counter-fitted-glove-50d/`` holds ``vectors.npy`` (float32, unit rows),
 ``words.txt`` (GloVe's frequency order) and ``card.json`` (written last, the completion marker) with the
