@@ -47,6 +47,8 @@ class Attack:
         name: str | None = None,
         max_words: int = DEFAULT_MAX_WORDS,
         similarity_model=_DEFAULT,
+        judge=None,
+        require_valid: bool = False,
     ):
         self.name = name or type(search).__name__
         self.goal = goal or Untargeted()
@@ -59,6 +61,10 @@ class Attack:
             raise TypeError(f"not a constraint: {unknown[0]!r}")
         self.max_words = max_words
         self._similarity_model = similarity_model
+        self.judge = judge
+        self.require_valid = bool(require_valid)
+        if self.require_valid and judge is None:
+            raise TypeError("require_valid=True needs a judge")
 
     # -- configuration views -----------------------------------------------------------------
     @property
@@ -70,9 +76,24 @@ class Attack:
 
     def with_goal(self, goal: Goal) -> "Attack":
         """A copy of this attack pursuing another goal (e.g. a threshold goal for a safety filter)."""
+        return self._copy(goal=goal)
+
+    def with_judge(self, judge, require_valid: bool = False) -> "Attack":
+        """A copy of this attack whose successes get the judge's verdict (``result.judgement``).
+
+        ``judge`` is anything with ``judge_many([(original, perturbed, label), ...])`` returning
+        verdicts with ``valid`` and ``reasons`` (:class:`~attack_recipe.evaluation.judge.ValidityJudge`).
+        With ``require_valid`` the search also treats a success the judge rejects as a dead end and
+        keeps looking, so every success it returns is one the judge accepts. ``judge=None`` removes it.
+        """
+        if require_valid and judge is None:
+            raise TypeError("require_valid=True needs a judge")
+        return self._copy(judge=judge, require_valid=bool(require_valid and judge is not None))
+
+    def _copy(self, **changes) -> "Attack":
         clone = object.__new__(Attack)
         clone.__dict__.update(self.__dict__)
-        clone.goal = goal
+        clone.__dict__.update(changes)
         return clone
 
     @property
@@ -93,6 +114,8 @@ class Attack:
             f"constraints={list(self.constraints)!r}",
             f"search={self.search!r}",
         ]
+        if self.require_valid:  # part of what defines the results (a run's fingerprint holds this repr)
+            parts.append("require_valid=True")
         return f"Attack({', '.join(parts)})"
 
     # -- running -------------------------------------------------------------------------------
@@ -141,15 +164,26 @@ class Attack:
             if initial.success:
                 return self._result(state, started, base, Status.SKIPPED, initial,
                                     reason="goal already met on the original text")
-            ctx = SearchContext(state, self.transformation, self.pre_constraints, self.constraints)
+            ctx = SearchContext(state, self.transformation, self.pre_constraints, self.constraints,
+                                judge=self.judge, require_valid=self.require_valid, original=text)
             best = self.search.search(ctx, initial)
         except VictimError as exc:
             return self._result(state, started, base, Status.ERROR, None, error=str(exc), reason="victim error")
+        judged = dict(rejected_successes=ctx.rejected)
         if best.success:
             similarity = self._report_similarity(state, text, best.text.text)
-            return self._result(state, started, base, Status.SUCCEEDED, initial, best, similarity=similarity)
-        reason = "query budget exhausted" if state.out_of_budget else "no candidate reached the goal"
-        return self._result(state, started, base, Status.FAILED, initial, best, reason=reason)
+            if self.judge is not None:
+                verdict = ctx.verdict(best.text.text)
+                judged["judgement"] = {"valid": bool(verdict.valid), "reasons": list(verdict.reasons)}
+            return self._result(state, started, base, Status.SUCCEEDED, initial, best, similarity=similarity,
+                                **judged)
+        if state.out_of_budget:
+            reason = "query budget exhausted"
+        elif ctx.rejected:
+            reason = f"no valid candidate reached the goal ({ctx.rejected} rejected by the judge)"
+        else:
+            reason = "no candidate reached the goal"
+        return self._result(state, started, base, Status.FAILED, initial, best, reason=reason, **judged)
 
     def _report_similarity(self, state: RunState, original: str, perturbed: str) -> float | None:
         model = self.similarity_model

@@ -32,10 +32,11 @@ class TimeSplit:
     lm: float = 0.0
     total: float = 0.0
     generator: float = 0.0  # generating candidate texts (paraphrases); not victim time
+    judge: float = 0.0  # the validity judge (tagger, word resources, its LM and encoder)
 
     @property
     def rest(self) -> float:
-        return max(0.0, self.total - self.victim - self.encoder - self.lm - self.generator)
+        return max(0.0, self.total - self.victim - self.encoder - self.lm - self.generator - self.judge)
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,18 @@ class AttackResult:
     error: str | None = None
     seconds: TimeSplit = field(default_factory=TimeSplit)
     target: int | None = None  # for targeted / threshold goals
+    #: the validity judge's verdict on ``perturbed_text`` of a success, ``{"valid": bool, "reasons": [...]}``;
+    #: None when the attack had no judge or did not succeed
+    judgement: dict | None = None
+    #: successful candidates the judge rejected during a valid-only search (they were not returned)
+    rejected_successes: int = 0
+
+    @property
+    def valid(self) -> bool | None:
+        """True for a success the judge accepted, False for one it rejected, None when not judged."""
+        if self.status is not Status.SUCCEEDED or self.judgement is None:
+            return None
+        return bool(self.judgement.get("valid"))
 
     def __post_init__(self) -> None:
         for step in self.edits:

@@ -39,18 +39,19 @@ class Scored:
 
 @dataclass
 class Timers:
-    """Seconds inside each kind of model: the victim, the sentence encoder, a scoring LM and a text
-    generator (paraphrases)."""
+    """Seconds inside each kind of model: the victim, the sentence encoder, a scoring LM, a text
+    generator (paraphrases) and the validity judge."""
 
     victim: float = 0.0
     encoder: float = 0.0
     lm: float = 0.0
     generator: float = 0.0
+    judge: float = 0.0
 
     def split(self, total: float) -> TimeSplit:
         """These timers plus the example's wall seconds, as stored in a result."""
         return TimeSplit(victim=self.victim, encoder=self.encoder, lm=self.lm, generator=self.generator,
-                         total=total)
+                         judge=self.judge, total=total)
 
     @contextmanager
     def measure(self, kind: str) -> Iterator[None]:

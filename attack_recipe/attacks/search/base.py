@@ -5,7 +5,12 @@ transformation never touches the victim or the timers: both ask the :class:`Sear
 does the accounting in one place.
 
 * scores — :meth:`~SearchContext.evaluate` (the victim through the run state: queries counted, the
-  budget honoured, the cache used);
+  budget honoured, the cache used) for candidates, :meth:`~SearchContext.score` for probes (word
+  importance) that are never returned;
+* validity — with a judge and ``require_valid``, :meth:`~SearchContext.evaluate` asks the judge about
+  every candidate that reaches the goal and turns a rejected one into a dead end (not a success,
+  score :data:`REJECTED_SCORE`), so the search keeps looking for a valid adversarial example;
+  :meth:`~SearchContext.verdict` answers for one text (cached, timed as ``judge``);
 * candidates — :meth:`~SearchContext.neighbours` (transformation, then constraints, batched),
   :meth:`~SearchContext.propose` and :meth:`~SearchContext.filter`; a transformation's and a
   constraint's work is charged to the model timer each *declares* (``timer = "lm"``, ...);
@@ -24,8 +29,8 @@ from __future__ import annotations
 
 import abc
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
-from typing import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any, Iterable, Iterator, Protocol, Sequence
 
 from ...constraints.base import Constraint, PreConstraint
 from ...core.config_repr import config_repr
@@ -36,12 +41,32 @@ from ...core.text import AttackedText
 from ..transformations.base import Transformation
 
 
+#: The score a judge-rejected success gets: below every goal score (those lie in [0, 1]), so no
+#: search keeps it as its current text, selects it into a population or returns it.
+REJECTED_SCORE = -1.0
+
+
+class PairJudge(Protocol):
+    """What the engine needs of a validity judge (``attack_recipe.evaluation.judge.ValidityJudge``):
+    one verdict (with ``valid`` and ``reasons``) per ``(original, perturbed, label)`` pair, in order."""
+
+    def judge_many(self, pairs: Sequence[tuple[str, str, Any]]) -> list: ...
+
+
 @dataclass
 class SearchContext:
     state: RunState
     transformation: Transformation
     pre_constraints: Sequence[PreConstraint]
     constraints: Sequence[Constraint]
+    #: the validity judge (None: nothing is judged) and whether a success must pass it
+    judge: PairJudge | None = None
+    require_valid: bool = False
+    #: the true original text, the judge's reference (set by ``Attack.run``)
+    original: str = ""
+    _verdicts: dict = field(default_factory=dict)
+    #: successful candidates the judge rejected (dead ends of a valid-only search)
+    rejected: int = 0
 
     # -- the example ---------------------------------------------------------------------------
     @property
@@ -95,7 +120,44 @@ class SearchContext:
 
     # -- scores --------------------------------------------------------------------------------
     def evaluate(self, candidates: Sequence[AttackedText]) -> list[Scored]:
-        return self.state.evaluate(candidates)
+        """Victim scores of ``candidates`` (a prefix of them if the budget runs out).
+
+        In a valid-only search (``require_valid`` with a judge), a candidate that reaches the goal
+        but is rejected by the judge comes back as not a success with :data:`REJECTED_SCORE`.
+        """
+        scored = self.state.evaluate(candidates)
+        if self.judge is None or not self.require_valid:
+            return scored
+        successes = [s.text.text for s in scored if s.success]
+        if not successes:
+            return scored
+        self.verdicts(successes)
+        out = []
+        for s in scored:
+            if s.success and not self._verdicts[s.text.text].valid:
+                self.rejected += 1
+                s = replace(s, success=False, score=REJECTED_SCORE)
+            out.append(s)
+        return out
+
+    def score(self, probes: Sequence[AttackedText]) -> list[Scored]:
+        """Victim scores of probe texts that are never returned (word-importance deletions, masked
+        words): queries as usual, never judged."""
+        return self.state.evaluate(probes)
+
+    def verdicts(self, texts: Sequence[str]) -> list:
+        """The judge's verdict on each of ``texts`` against the original (cached per text, one batch)."""
+        if self.judge is None:
+            raise RuntimeError("this search has no validity judge")
+        todo = list(dict.fromkeys(t for t in texts if t not in self._verdicts))
+        if todo:
+            with self._measure("judge"):
+                found = self.judge.judge_many([(self.original, t, self.label) for t in todo])
+            self._verdicts.update(zip(todo, found))
+        return [self._verdicts[t] for t in texts]
+
+    def verdict(self, text: str):
+        return self.verdicts([text])[0]
 
     @property
     def out_of_budget(self) -> bool:

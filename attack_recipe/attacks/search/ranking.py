@@ -43,7 +43,7 @@ def rank_words(ctx, initial: Scored, method: str, unk_token: str = "[UNK]") -> t
         probes = [AttackedText(text.without_word(i)) for i in indices]
     else:
         probes = [text.replace_word(i, unk_token) for i in indices]
-    results = ctx.evaluate(probes)
+    results = ctx.score(probes)
     if len(results) < len(probes):
         return [], False
     scores = np.array([r.score for r in results])

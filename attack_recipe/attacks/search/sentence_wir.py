@@ -69,7 +69,7 @@ class SentenceWordImportanceGreedy(GreedyWordSwapWIR):
         allowed = set(ctx.modifiable(text))
         spans = [s for s in spans if allowed.intersection(range(s[0], s[1] + 1))]
         sentences = [sentence_text(text, a, b) for a, b in spans]
-        scored = ctx.evaluate(sentences)
+        scored = ctx.score(sentences)
         if len(scored) < len(sentences):
             return [], False
         kept = [k for k in np.argsort([r.score for r in scored], kind="stable") if not scored[k].success]
@@ -80,7 +80,7 @@ class SentenceWordImportanceGreedy(GreedyWordSwapWIR):
                 if i in allowed:
                     probes.append(AttackedText(sentences[k].without_word(i - a)))
                     owners.append((k, i))
-        results = ctx.evaluate(probes)
+        results = ctx.score(probes)
         if len(results) < len(probes):
             return [], False
         order: list[int] = []
