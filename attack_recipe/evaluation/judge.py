@@ -109,8 +109,9 @@ def _as_pair(item) -> tuple[str, str, Any]:
 
 def _shouting(text: str) -> bool:
     """Mostly upper case: spaCy then tags many words PROPN, so tag a lower-cased copy instead."""
-    words = [t.text for t in tokenize(text) if t.kind == "word" and any(c.isalpha() for c in t.text)]
-    return len(words) >= 3 and sum(w.isupper() and len(w) > 1 for w in words) >= 0.6 * len(words)
+    from ..resources.pos import is_shouting
+
+    return is_shouting([t.text for t in tokenize(text) if t.kind == "word"])
 
 
 class ValidityJudge:
@@ -255,12 +256,9 @@ class ValidityJudge:
             return "number"
         if token.kind == "hashtag":
             return "hashtag"
-        # spaCy calls many capitalised words PROPN ("GOSH", "RT"); without an entity label only a
-        # title-case word tagged PROPN counts as a name
-        title = token.text[:1].isupper() and not token.text.isupper()
-        if ent or (pos == "PROPN" and not shouting and title):
-            return "entity"
-        return None
+        from ..resources.pos import names_something
+
+        return "entity" if names_something(token.text, pos, ent, shouting) else None
 
     # -- word rules ---------------------------------------------------------------------------------
     def _word_rules(self, p: _Pair, tags: Mapping[str, list]) -> None:

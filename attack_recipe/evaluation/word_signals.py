@@ -13,24 +13,13 @@ from __future__ import annotations
 import re
 from typing import Any, Mapping
 
-#: Universal POS -> WordNet parts of speech that can express it (adjective satellites count as adjectives).
-WORDNET_POS = {"NOUN": ("n",), "PROPN": ("n",), "VERB": ("v",), "AUX": ("v",), "ADJ": ("a", "s"), "ADV": ("r",)}
-
-#: Coarse POS classes a swap may move between without changing how the sentence is built.
-_POS_CLASSES = ({"NOUN", "PROPN"}, {"VERB", "AUX"}, {"ADP", "SCONJ"}, {"ADJ"}, {"ADV"})
-
-#: Penn tag families within nouns and verbs: number (NN vs NNS) and verb form (base, 3rd person, past, -ing).
-_TAG_FAMILIES = ({"NN", "NNP"}, {"NNS", "NNPS"}, {"VB", "VBP"}, {"VBZ"}, {"VBD", "VBN"}, {"VBG"})
+from ..resources.pos import ENTITY_TYPES, WORDNET_POS, form_compatible, pos_compatible  # noqa: F401 (re-exported)
 
 NEGATIONS = frozenset({
     "not", "no", "never", "nor", "neither", "none", "nothing", "nobody", "nowhere", "without", "cannot",
     "n't", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "wont", "wouldnt", "cant",
     "couldnt", "shouldnt", "aint", "hardly", "barely",
 })
-
-#: spaCy entity labels that name something (dates, quantities and ordinals are handled as numbers).
-ENTITY_TYPES = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
-                          "WORK_OF_ART", "LAW", "LANGUAGE"})
 
 _DIGITS = re.compile(r"\d+")
 
@@ -162,21 +151,3 @@ def polarity_change(before: float | None, after: float | None, neutral: float = 
     if sb and not sa and abs(after) >= strong:
         return "added"
     return None
-
-
-# -- syntax -----------------------------------------------------------------------------------------
-
-def pos_compatible(upos_a: str | None, upos_b: str | None) -> bool:
-    """Same coarse class (NOUN ~ PROPN, VERB ~ AUX, ADP ~ SCONJ); unknown tags never mismatch."""
-    if not upos_a or not upos_b or upos_a == upos_b:
-        return True
-    return any(upos_a in c and upos_b in c for c in _POS_CLASSES)
-
-
-def form_compatible(tag_a: str | None, tag_b: str | None) -> bool:
-    """Same noun number / verb form (Penn tags); tags outside nouns and verbs are not compared."""
-    fa = next((f for f in _TAG_FAMILIES if tag_a in f), None)
-    fb = next((f for f in _TAG_FAMILIES if tag_b in f), None)
-    if fa is None or fb is None:
-        return True
-    return fa is fb

@@ -38,8 +38,10 @@ Deviations from the paper:
     * Texts shorter than the 15-word window are compared whole with the same threshold. The authors
       used a threshold of 0.1 for them (≈ no check) and TextAttack skips them; for tweets that would
       mean no similarity check at all.
-    * POS check: WordNet's possible parts of speech of each word, nouns and verbs interchangeable (as
-      in TextAttack), instead of a contextual tagger (no tagger data ships offline).
+    * POS check: spaCy's tagger in context, strict (the swapped word keeps its universal POS and
+      form), instead of NLTK's; TextAttack lets nouns and verbs swap (``pos_check="wordnet"`` is the
+      lexical check with that allowance). Named entities, proper nouns, hashtags and numbers are not
+      swapped (``protect=False``). Run through ``attack-recipe run`` the search is valid-only by default.
     * Whole words: top-K tokens first, then sub-word pieces and words outside the GloVe vocabulary are
       dropped (the authors' filter), so fewer than K candidates may remain. No minimum MLM confidence
       (TextAttack's 5e-4 is its own addition).
@@ -56,10 +58,10 @@ from ..attacks.attack import Attack
 from ..attacks.goals import Goal
 from ..attacks.search.greedy_wir import GreedyWordSwapWIR
 from ..attacks.transformations.masked_lm import WordSwapMaskedLM
-from ..constraints.part_of_speech import PartOfSpeech
 from ..constraints.repeat import RepeatModification
 from ..constraints.sentence_similarity import SentenceSimilarity
 from ..constraints.stopwords import StopwordModification
+from .word_context import part_of_speech, protection
 from ..resources.mlm import DEFAULT_MLM
 
 #: The paper's USE threshold 0.8 as TextAttack reads it through the TextFooler code: 1 - 0.2 / pi.
@@ -80,6 +82,8 @@ def bae(
     mlm: str = DEFAULT_MLM,
     vocabulary: str | None = "glove-6b-50d",
     encoder: str | object | None = None,
+    pos_check: str = "contextual",
+    protect: bool = True,
 ) -> Attack:
     """BAE-R (Garg & Ramakrishnan 2020): deletion-ranked masked-LM word replacements under USE-style similarity."""
     return Attack(
@@ -88,7 +92,8 @@ def bae(
         constraints=[
             RepeatModification(),
             StopwordModification(),
-            PartOfSpeech(allow_verb_noun_swap=True),
+            *protection(protect),
+            *part_of_speech(pos_check),
             SentenceSimilarity(threshold=sim_threshold, metric=sim_metric, window_size=window_size,
                                encoder=encoder, compare_against="original"),
         ],

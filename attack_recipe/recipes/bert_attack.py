@@ -41,6 +41,10 @@ Deviations from the paper:
       above replaces the authors' full 4**n enumeration.
     * Candidates must be whole words in the GloVe vocabulary (the authors drop "##" pieces and their
       stopword list); stopwords: our own list, which also protects them from being replaced.
+    * Added (not in the paper): a contextual POS check (spaCy; the swapped word keeps its part of
+      speech and form: a language model happily proposes "Not" for "Love"), and named entities,
+      proper nouns, hashtags and numbers are not swapped (``pos_check="none"``, ``protect=False``).
+      Run through ``attack-recipe run`` the search is valid-only by default.
     * Importance probe token: ``[MASK]`` as in the paper (TextAttack uses ``[UNK]``); on a victim
       whose tokenizer does not know it, the probe is just an unknown word.
 """
@@ -55,6 +59,7 @@ from ..constraints.max_words import MaxWordsPerturbed
 from ..constraints.repeat import RepeatModification
 from ..constraints.sentence_similarity import SentenceSimilarity
 from ..constraints.stopwords import StopwordModification
+from .word_context import part_of_speech, protection
 from ..resources.mlm import DEFAULT_MLM
 
 
@@ -69,6 +74,8 @@ def bert_attack(
     mlm: str = DEFAULT_MLM,
     vocabulary: str | None = "glove-6b-50d",
     encoder: str | object | None = None,
+    pos_check: str = "contextual",
+    protect: bool = True,
 ) -> Attack:
     """BERT-Attack (Li et al. 2020): [MASK]-ranked words replaced by unmasked masked-LM predictions."""
     return Attack(
@@ -78,7 +85,9 @@ def bert_attack(
         constraints=[
             RepeatModification(),
             StopwordModification(),
+            *protection(protect),
             MaxWordsPerturbed(max_percent=max_rate),
+            *part_of_speech(pos_check),
             SentenceSimilarity(threshold=sim_threshold, metric="cosine", window_size=None, encoder=encoder,
                                compare_against="original"),
         ],

@@ -23,7 +23,7 @@ mutated by the best substitute at one randomly drawn position (see ``attacks/sea
 Arguments (defaults are the papers' unless noted):
     variant="jia", pop_size=60, max_iters=20, temperature=0.3 (Alzantot et al.'s code),
     max_candidates=8 (N), max_sq_distance=0.5 (δ), max_perturb_rate=0.2,
-    lm_window=6, lm_max_drop=5.0 (Jia), lm_top_k=4 (Alzantot), embedding="glove-6b-50d", lm=None
+    lm_window=6, lm_max_drop=5.0 (Jia), lm_top_k=4 (Alzantot), embedding="counter-fitted-glove-50d", lm=None
     (packaged SmolLM2-135M-Instruct).
 
 Example:
@@ -32,10 +32,14 @@ Example:
     >>> slow = genetic(variant="alzantot")
 
 Deviations from the papers:
-    * Word vectors: GloVe 6B-50d (65,713 most frequent words, WordNet antonyms removed) instead of
+    * Word vectors: counter-fitted as in both papers, but ours: GloVe 6B-50d counter-fitted offline
+      to WordNet (docs/counterfit.md; WordNet antonyms also removed) instead of the authors'
       counter-fitted Paragram vectors, which do not ship. δ = 0.5 is read as Alzantot et al.'s code
-      reads it, a *squared* Euclidean distance between unit vectors, i.e. cosine >= 1 − δ/2 = 0.75;
-      it is not recalibrated for GloVe.
+      reads it, a *squared* Euclidean distance between unit vectors, i.e. cosine >= 1 − δ/2 = 0.75.
+    * Added (not in the paper): substitutes are inflected to the replaced word's form and case, and
+      named entities, proper nouns, hashtags and numbers are not swapped (``inflect=False`` /
+      ``protect=False`` switch them off; recipes/word_context.py). Run through ``attack-recipe run``
+      the search is valid-only by default: a success the validity judge rejects is a dead end.
     * Language model: the packaged SmolLM2-135M-Instruct instead of the Google 1B-words LM
       (Alzantot) or the "learning to write" LM (Jia); thresholds (K = 4, δ = 5 nats) unchanged.
     * Window: Alzantot et al.'s LM also scores a short window around the word; we use ±6 words for
@@ -62,6 +66,7 @@ from ..constraints.max_words import MaxWordsPerturbed
 from ..constraints.repeat import RepeatModification
 from ..constraints.stopwords import StopwordModification
 from ..errors import UsageError
+from .word_context import protection
 
 VARIANTS = ("jia", "alzantot")
 
@@ -79,15 +84,17 @@ def genetic(
     lm_window: int = 6,
     lm_max_drop: float = 5.0,
     lm_top_k: int = 4,
-    embedding: str | object = "glove-6b-50d",
+    embedding: str | object = "counter-fitted-glove-50d",
     lm=None,
+    inflect: bool = True,
+    protect: bool = True,
 ) -> Attack:
     """Genetic attack (Alzantot et al. 2018; Jia et al. 2019's original-context LM filter by default)."""
     if variant not in VARIANTS:
         raise UsageError(f"unknown genetic variant {variant!r}; valid: {', '.join(VARIANTS)}")
     if not 0 <= max_sq_distance <= 4:
         raise UsageError(f"max_sq_distance must be in [0, 4] (unit vectors), got {max_sq_distance}")
-    transformation = WordSwapEmbedding(max_candidates=max_candidates, embedding=embedding)
+    transformation = WordSwapEmbedding(max_candidates=max_candidates, embedding=embedding, inflect=inflect)
     distance = WordEmbeddingCosine(min_cos=1.0 - max_sq_distance / 2.0, embedding=embedding)
     if variant == "jia":
         lm_constraint = WindowLogProbDrop(window=lm_window, max_drop=lm_max_drop, lm=lm)
@@ -99,6 +106,7 @@ def genetic(
         constraints=[
             RepeatModification(),
             StopwordModification(),
+            *protection(protect),
             MaxWordsPerturbed(max_percent=max_perturb_rate),
             distance,
             lm_constraint,

@@ -20,9 +20,13 @@ Example:
     >>> result = pso().run(victim, "the film was a delight", label=1)   # doctest: +SKIP
 
 Deviations from the paper:
-    * Substitutes: single-word WordNet synonyms of every sense (as PWWS uses them) instead of
-      HowNet sememe-based substitutes (HowNet / OpenHowNet data does not ship offline). Synonyms
-      share a synset, so they share a part of speech, like the paper's same-POS substitutes.
+    * Substitutes: single-word WordNet synonyms instead of HowNet sememe-based substitutes (HowNet /
+      OpenHowNet data does not ship offline), from the senses of the word's part of speech in its
+      sentence (spaCy), like the paper's same-POS substitutes; ``senses="all"`` takes every sense.
+    * Added (not in the paper): substitutes are inflected to the replaced word's form and case, and
+      named entities, proper nouns, hashtags and numbers are not swapped (``inflect=False`` /
+      ``protect=False`` switch them off; recipes/word_context.py). Run through ``attack-recipe run``
+      the search is valid-only by default: a success the validity judge rejects is a dead end.
     * C1/C2 schedules, the mutation probability 1 − 2·(changed fraction), the per-particle initial
       velocity and I(·,·) = ∓V_max follow the authors' code (the paper states ω and V_max).
     * Moved particles are rebuilt from the original as constraint-checked single-word edits, so
@@ -43,6 +47,7 @@ from ..attacks.search.pso import ParticleSwarmOptimization
 from ..attacks.transformations.wordnet_swap import WordSwapWordNet
 from ..constraints.repeat import RepeatModification
 from ..constraints.stopwords import StopwordModification
+from .word_context import protection
 
 
 def pso(
@@ -56,11 +61,14 @@ def pso(
     c_min: float = 0.2,
     v_max: float = 3.0,
     max_candidates: int | None = None,
+    senses: str = "contextual",
+    inflect: bool = True,
+    protect: bool = True,
 ) -> Attack:
     """PSO (Zang et al. 2020): discrete particle swarm search over WordNet synonym swaps."""
     return Attack(
-        transformation=WordSwapWordNet(max_candidates=max_candidates),
-        constraints=[RepeatModification(), StopwordModification()],
+        transformation=WordSwapWordNet(max_candidates=max_candidates, senses=senses, inflect=inflect),
+        constraints=[RepeatModification(), StopwordModification(), *protection(protect)],
         search=ParticleSwarmOptimization(pop_size=pop_size, max_iters=max_iters, omega_max=omega_max,
                                          omega_min=omega_min, c_max=c_max, c_min=c_min, v_max=v_max),
         goal=goal,

@@ -7,8 +7,13 @@ What it does: for every word, finds the WordNet synonym that lowers the true cla
 most (Δp*), weighs it by the softmax of the word's saliency (the probability drop when the word is
 replaced by an unknown token), and replaces words greedily in that order until the label flips.
 
-Arguments: none beyond ``goal`` and ``unk_token="[UNK]"`` (the unknown token used for saliency;
-BERT-style tokenizers map it to their unknown id).
+Arguments:
+    unk_token="[UNK]"     the unknown token used for saliency (BERT-style tokenizers map it to their
+                          unknown id).
+    senses="contextual"   which WordNet senses give synonyms: "contextual" (the word's part of speech
+                          in its sentence, spaCy) or "all" (the paper's and TextAttack's choice).
+    inflect=True          synonyms take the replaced word's form and case ("loved" -> "adored").
+    protect=True          named entities, proper nouns, hashtags and numbers are not swapped.
 
 Example:
     >>> from attack_recipe.recipes.pwws import pwws
@@ -17,7 +22,14 @@ Example:
 Deviations from the paper:
     * Named-entity substitution (the paper's second candidate source, built from corpus NE
       statistics) is not implemented; candidates are WordNet synonyms only, as in TextAttack.
-    * Candidate synonyms come from every sense of the word (no POS filter), as in TextAttack.
+    * Candidate synonyms come from the senses of the word's part of speech in its sentence by
+      default; the paper (and TextAttack) take every sense. Every sense gives "you just made my
+      day" -> "you just cook my day" and "the firm" -> "the steady": a different text, not a
+      paraphrase. ``senses="all"`` is the paper's version.
+    * Added (not in the paper): synonyms are inflected to the replaced word's form and case, and
+      named entities, proper nouns, hashtags and numbers are not swapped (``inflect=False``,
+      ``protect=False`` switch them off). Run through ``attack-recipe run`` the search is
+      valid-only by default (a success the validity judge rejects is a dead end; docs/judge.md).
     * Scores use the goal function's score (1 − p(true class)), which for an untargeted goal equals
       the paper's drop in p(true class) up to a constant.
     * Stopwords are not modified (TextAttack's choice; the paper does not say).
@@ -31,13 +43,15 @@ from ..attacks.search.greedy_wir import GreedyWordSwapWIR
 from ..attacks.transformations.wordnet_swap import WordSwapWordNet
 from ..constraints.repeat import RepeatModification
 from ..constraints.stopwords import StopwordModification
+from .word_context import protection
 
 
-def pwws(*, goal: Goal | None = None, unk_token: str = "[UNK]") -> Attack:
+def pwws(*, goal: Goal | None = None, unk_token: str = "[UNK]", senses: str = "contextual",
+         inflect: bool = True, protect: bool = True) -> Attack:
     """PWWS (Ren et al. 2019): WordNet synonym swaps ordered by probability-weighted word saliency."""
     return Attack(
-        transformation=WordSwapWordNet(),
-        constraints=[RepeatModification(), StopwordModification()],
+        transformation=WordSwapWordNet(senses=senses, inflect=inflect),
+        constraints=[RepeatModification(), StopwordModification(), *protection(protect)],
         search=GreedyWordSwapWIR(wir_method="weighted-saliency", unk_token=unk_token),
         goal=goal,
         name="pwws",

@@ -74,3 +74,51 @@ def load_tagger(name: str | None = None) -> SpacyTagger:
         except (OSError, ImportError) as exc:
             tried.append(f"spacy.load({candidate!r}): {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
     raise ResourceNotFoundError("spaCy English model (part of speech, named entities)", tried, INSTALL)
+
+
+# -- shared facts about tags (the judge and the attack constraints read the same ones) ----------------
+
+#: spaCy entity labels that name something (dates, quantities and ordinals are handled as numbers).
+ENTITY_TYPES = frozenset({"PERSON", "NORP", "FAC", "ORG", "GPE", "LOC", "PRODUCT", "EVENT",
+                          "WORK_OF_ART", "LAW", "LANGUAGE"})
+
+#: Universal POS -> the WordNet parts of speech that can express it (adjective satellites are adjectives).
+WORDNET_POS = {"NOUN": ("n",), "PROPN": ("n",), "VERB": ("v",), "AUX": ("v",), "ADJ": ("a", "s"), "ADV": ("r",)}
+
+#: Coarse POS classes a swap may move between without changing how the sentence is built.
+_POS_CLASSES = ({"NOUN", "PROPN"}, {"VERB", "AUX"}, {"ADP", "SCONJ"}, {"ADJ"}, {"ADV"})
+
+#: Penn tag families within nouns and verbs: number (NN vs NNS) and verb form (base, 3rd person, past, -ing).
+_TAG_FAMILIES = ({"NN", "NNP"}, {"NNS", "NNPS"}, {"VB", "VBP"}, {"VBZ"}, {"VBD", "VBN"}, {"VBG"})
+
+
+def pos_compatible(upos_a: str | None, upos_b: str | None) -> bool:
+    """Same coarse class (NOUN ~ PROPN, VERB ~ AUX, ADP ~ SCONJ); unknown tags never mismatch."""
+    if not upos_a or not upos_b or upos_a == upos_b:
+        return True
+    return any(upos_a in c and upos_b in c for c in _POS_CLASSES)
+
+
+def form_compatible(tag_a: str | None, tag_b: str | None) -> bool:
+    """Same noun number / verb form (Penn tags); tags outside nouns and verbs are not compared."""
+    fa = next((f for f in _TAG_FAMILIES if tag_a in f), None)
+    fb = next((f for f in _TAG_FAMILIES if tag_b in f), None)
+    if fa is None or fb is None:
+        return True
+    return fa is fb
+
+
+def is_shouting(words: Sequence[str]) -> bool:
+    """Mostly upper case (at least 3 words, 60 % of them all caps): spaCy then tags many words PROPN,
+    so such texts are tagged lower-cased."""
+    words = [w for w in words if any(c.isalpha() for c in w)]
+    return len(words) >= 3 and sum(w.isupper() and len(w) > 1 for w in words) >= 0.6 * len(words)
+
+
+def names_something(word: str, upos: str | None, ent_type: str, shouting: bool) -> bool:
+    """A named entity, or a proper noun written as one (title case, tagged PROPN, in a text that is
+    not shouting: spaCy calls many capitalised words PROPN, "GOSH", "RT")."""
+    if ent_type in ENTITY_TYPES:
+        return True
+    title = word[:1].isupper() and not word.isupper()
+    return upos == "PROPN" and not shouting and title

@@ -45,19 +45,44 @@ class Transformation(abc.ABC):
 
 
 class WordSwap(Transformation):
-    """Replaces one word at a time; subclasses write :meth:`replacements`."""
+    """Replaces one word at a time; subclasses write :meth:`replacements`.
+
+    With ``inflect`` set (a subclass's constructor argument), every replacement is put into the
+    grammatical form of the word it replaces — the word's Penn tag in its sentence, from the
+    contextual tagger — and given its case pattern: "loved" + "adore" -> "adored", "AMAZING" +
+    "awesome" -> "AWESOME" (:func:`~attack_recipe.resources.inflection.inflect_like`). Word vectors
+    and WordNet lemmas come in whatever form their vocabulary holds, and a wrong form is read as an
+    error, not a paraphrase.
+    """
+
+    #: inflect replacements to the replaced word's contextual form (see the class docstring)
+    inflect: bool = False
+    #: the contextual tagger: a spaCy model name, an object with ``tag_many``, or None (packaged model)
+    tagger = None
 
     @abc.abstractmethod
     def replacements(self, word: str, index: int, text: AttackedText, rng=None) -> Sequence[str]:
         """Replacement words for ``word`` (at ``index`` of ``text``)."""
+
+    def word_tag(self, text: AttackedText, index: int):
+        """The contextual :class:`~attack_recipe.resources.word_tags.WordTag` of word ``index`` (cached per text)."""
+        from ...resources.word_tags import word_tagger
+
+        return word_tagger(self.tagger).tags([text])[0][index]
 
     def __call__(self, text: AttackedText, indices: Iterable[int], rng=None) -> list[AttackedText]:
         out: list[AttackedText] = []
         for index in indices:
             word = text.words[index]
             seen = {word}
-            for new in self.replacements(word, index, text, rng):
-                if new and new not in seen:
+            replacements = self.replacements(word, index, text, rng)
+            if self.inflect and replacements:
+                from ...resources.inflection import inflect_like
+
+                tag = self.word_tag(text, index).tag
+                replacements = [match_case(word, inflect_like(new.lower(), tag)) for new in replacements]
+            for new in replacements:
+                if new and new not in seen and new.lower() != word.lower():
                     seen.add(new)
                     out.append(text.replace_word(index, new))
         return out

@@ -12,18 +12,21 @@ from .base import WordSwap, match_case
 class WordSwapEmbedding(WordSwap):
     """Replace a word by its ``max_candidates`` nearest embedding neighbours (cosine).
 
-    Jin et al. (2020) use counter-fitted vectors, which were trained to push antonyms apart. None ship
-    offline, so the default space is GloVe 6B-50d restricted to the 65,713 most frequent alphabetic
-    words (the counter-fitted vocabulary size). Plain GloVe places antonyms close together
-    ("good"/"bad"), so ``exclude_antonyms`` drops WordNet antonyms of the word — a stand-in for what
-    counter-fitting does to the space.
+    Jin et al. (2020) use counter-fitted vectors, which were trained to push antonyms apart and pull
+    synonyms together. The default space is ours, built offline the same way from GloVe 6B-50d and
+    WordNet (``counter-fitted-glove-50d``, :mod:`attack_recipe.resources.counterfit`). Counter-fitting
+    repels most antonyms but not all ("good"/"bad" stay at 0.6), so ``exclude_antonyms`` still drops
+    WordNet antonyms of the word. ``inflect`` puts each neighbour into the replaced word's form and
+    case (:class:`~.base.WordSwap`).
     """
 
-    def __init__(self, max_candidates: int = 50, embedding: str | object = "glove-6b-50d",
-                 exclude_antonyms: bool = True):
+    def __init__(self, max_candidates: int = 50, embedding: str | object = "counter-fitted-glove-50d",
+                 exclude_antonyms: bool = True, inflect: bool = False, tagger=None):
         self.max_candidates = max_candidates
         self.embedding, self._embedding = name_and_object(embedding)
         self.exclude_antonyms = exclude_antonyms
+        self.inflect = inflect
+        self.tagger = tagger
 
     def _space(self):
         from ...resources.embeddings import load_word_embedding

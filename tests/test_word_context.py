@@ -1,0 +1,149 @@
+"""Contextual word checks of the word-swap recipes: tags aligned to words, strict POS, protected
+words, inflected substitutes and WordNet senses by context.
+
+Most tests use :class:`~attack_recipe.testing.judge.TinyTagger` (tags from a word list), so each says
+which tag it relies on; one test reads the real packaged spaCy model on the cases that motivated
+the change ("you just made my day", "the firm hired").
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from attack_recipe.attacks.transformations.base import WordSwap
+from attack_recipe.attacks.transformations.wordnet_swap import WordSwapWordNet
+from attack_recipe.constraints.contextual_pos import ContextualPartOfSpeech
+from attack_recipe.constraints.protected import ProtectedWords
+from attack_recipe.core.text import AttackedText
+from attack_recipe.errors import UsageError
+from attack_recipe.recipes.word_context import part_of_speech
+from attack_recipe.resources.word_tags import WordTag, WordTagger
+from attack_recipe.testing.judge import TinyTagger
+
+TAGS = {"the": ("DET", "DT"), "movie": ("NOUN", "NN"), "movies": ("NOUN", "NNS"), "film": ("NOUN", "NN"),
+        "films": ("NOUN", "NNS"), "was": ("AUX", "VBD"), "great": ("ADJ", "JJ"), "good": ("ADJ", "JJ"),
+        "loved": ("VERB", "VBD"), "adore": ("VERB", "VBP"), "adored": ("VERB", "VBD"), "love": ("VERB", "VBP"),
+        "i": ("PRON", "PRP"), "it": ("PRON", "PRP"), "in": ("ADP", "IN"), "quickly": ("ADV", "RB")}
+
+
+def tagger(**entities):
+    return WordTagger(TinyTagger(TAGS, entities=entities))
+
+
+def test_word_tags_align_with_words_and_are_cached():
+    t = tagger(Boston="GPE")
+    text = AttackedText("I loved the movie in Boston!! #great")
+    tags = t.tags([text])[0]
+    assert len(tags) == text.num_words == 7
+    assert tags[1] == WordTag("VERB", "VBD") and tags[5].ent == "GPE"
+    assert tags[6].pos == "NOUN"  # the tiny tagger reads "#great" as one unknown token; it still aligns
+    calls = t.tagger.calls
+    t.tags([text, AttackedText(text.text)])
+    assert t.tagger.calls == calls  # answered from the cache
+
+
+def test_shouting_text_is_tagged_lower_cased():
+    t = tagger()
+    tags = t.tags([AttackedText("THE MOVIE WAS GREAT")])[0]
+    assert [x.pos for x in tags] == ["DET", "NOUN", "AUX", "ADJ"]  # not PROPN for each capitalised word
+
+
+def test_contextual_pos_keeps_pos_and_form():
+    pos = ContextualPartOfSpeech(tagger=tagger())
+    text = AttackedText("I loved the movie")
+    ok = [text.replace_word(3, "film"), text.replace_word(1, "adored")]
+    wrong_form = [text.replace_word(3, "films"), text.replace_word(1, "adore")]  # NN -> NNS, VBD -> VBP
+    wrong_pos = [text.replace_word(3, "great"), text.replace_word(1, "quickly")]
+    assert pos.filter(ok + wrong_form + wrong_pos) == ok
+    assert ContextualPartOfSpeech(check_form=False, tagger=tagger()).filter(ok + wrong_form) == ok + wrong_form
+
+
+def test_contextual_pos_compares_each_step_with_the_text_it_was_made_from():
+    pos = ContextualPartOfSpeech(tagger=tagger())
+    step1 = AttackedText("I loved the movie").replace_word(3, "film")
+    step2 = step1.replace_word(1, "adored")
+    assert pos.filter([step2]) == [step2]
+
+
+def test_verb_noun_swap_only_when_allowed():
+    text = AttackedText("I loved the movie")
+    cand = text.replace_word(3, "love")  # NOUN -> VERB (VBP)
+    assert ContextualPartOfSpeech(tagger=tagger(), check_form=False).filter([cand]) == []
+    assert ContextualPartOfSpeech(allow_verb_noun_swap=True, check_form=False, tagger=tagger()).filter([cand]) == [cand]
+
+
+def test_protected_words_are_entities_proper_nouns_hashtags_and_numbers():
+    protect = ProtectedWords(tagger=tagger(Boston="GPE"))
+    text = AttackedText("I loved the 2 movies in Boston with Alice #great @bob http://x.y/z")
+    words = text.words
+    protected = {words[i] for i in protect.protected(text)}
+    assert protected == {"2", "Boston", "Alice", "great"}  # URL and @mention are no words at all
+    assert {words[i] for i in protect.modifiable(text)} == {"I", "loved", "the", "movies", "in", "with"}
+    nothing = ProtectedWords(entities=False, hashtags=False, numbers=False, tagger=tagger())
+    assert nothing.protected(text) == set()
+
+
+def test_a_shouting_capitalised_word_is_not_taken_for_a_name():
+    protect = ProtectedWords(tagger=tagger())
+    text = AttackedText("YOURE AMAZING AND GOOD")  # TinyTagger: unknown capitalised words are PROPN
+    assert protect.protected(text) == set()
+
+
+def test_protection_follows_the_original_so_it_is_stable_along_the_path():
+    protect = ProtectedWords(tagger=tagger())
+    text = AttackedText("I met Alice today").replace_word(3, "yesterday")
+    assert protect.protected(text) == {2}
+
+
+class Table(WordSwap):
+    def __init__(self, table, inflect=True, tagger=None):
+        self.table, self.inflect, self.tagger = table, inflect, tagger
+
+    def replacements(self, word, index, text, rng=None):
+        return self.table.get(word.lower(), [])
+
+
+def test_inflection_and_case_follow_the_replaced_word():
+    swap = Table({"loved": ["adore", "cherish"], "amazing": ["awesome"], "movies": ["film"]}, tagger=tagger())
+    out = [c.text for c in swap(AttackedText("I loved the movies"), [1, 3])]
+    assert out == ["I adored the movies", "I cherished the movies", "I loved the films"]
+    assert [c.text for c in swap(AttackedText("YOURE AMAZING"), [1])] == ["YOURE AWESOME"]
+    plain = Table({"loved": ["adore"]}, inflect=False, tagger=tagger())
+    assert [c.text for c in plain(AttackedText("I loved it"), [1])] == ["I adore it"]
+
+
+def test_a_replacement_that_inflects_back_to_the_word_is_dropped():
+    swap = Table({"loved": ["love", "loving"]}, tagger=tagger())
+    assert [c.text for c in swap(AttackedText("I loved it"), [1])] == []
+
+
+def test_wordnet_senses_follow_the_contextual_pos():
+    text = AttackedText("I loved the movie")
+    contextual = WordSwapWordNet(senses="contextual", tagger=tagger())
+    everything = WordSwapWordNet(senses="all", tagger=tagger())
+    verbs = set(contextual.replacements("loved", 1, text))
+    assert verbs and "passion" not in {w.lower() for w in verbs}  # "love" the noun is not offered for a verb
+    assert "passion" in {w.lower() for w in everything.replacements("love", 1, text)}
+    assert contextual.replacements("the", 2, text) == []  # a determiner has no WordNet senses
+    with pytest.raises(UsageError):
+        WordSwapWordNet(senses="some")
+
+
+def test_pos_check_names():
+    assert [type(c).__name__ for c in part_of_speech("contextual")] == ["ContextualPartOfSpeech"]
+    assert [type(c).__name__ for c in part_of_speech("wordnet")] == ["PartOfSpeech"]
+    assert part_of_speech("none") == []
+    with pytest.raises(UsageError, match="pos_check"):
+        part_of_speech("nltk")
+
+
+def test_real_tagger_reads_the_motivating_cases():
+    pytest.importorskip("spacy")
+    pos = ContextualPartOfSpeech()
+    made = AttackedText("you just made my day")
+    # every-sense WordNet offers "cook" (a verb: fine) and "brand" (a noun: rejected in context)
+    kept = pos.filter([made.replace_word(2, "cooked"), made.replace_word(2, "brand")])
+    assert [c.words[2] for c in kept] == ["cooked"]
+    firm = AttackedText("the firm hired two people")
+    assert pos.filter([firm.replace_word(1, "loyal")]) == []
+    assert pos.filter([firm.replace_word(1, "company")])
