@@ -113,3 +113,42 @@ def test_require_valid_needs_a_judge_and_shows_in_the_repr():
 
 def test_rejected_score_is_below_every_goal_score():
     assert REJECTED_SCORE < 0.0
+
+
+class ScreeningJudge(BannedWordJudge):
+    """Bans words; its screen (per-word rules) bans ``screen_banned`` on every candidate."""
+
+    def __init__(self, banned, screen_banned):
+        super().__init__(banned)
+        self.screen_banned = set(screen_banned)
+        self.screened = []
+
+    def screen_many(self, pairs):
+        self.screened.extend(p[1] for p in pairs)
+        return [Verdict(not (set(p[1].lower().split()) & self.screen_banned)) for p in pairs]
+
+
+def test_valid_only_search_screens_every_candidate_and_never_walks_on_from_a_screened_one():
+    # "meh" is screened out, so the only way left is the non-flipping "fine" -> "okay" (3.0 + 0 > 0: fails)
+    judge = ScreeningJudge(banned={"awful"}, screen_banned={"meh"})
+    result = attack(judge, require_valid=True).run(VICTIM, TEXT, 1)
+    assert "meh film , fine" in judge.screened
+    assert result.status is Status.FAILED
+    assert "meh" not in (result.perturbed_text or "")
+    # without valid-only, the screen is not used at all
+    judge2 = ScreeningJudge(banned={"awful"}, screen_banned={"meh"})
+    attack(judge2).run(VICTIM, TEXT, 1)
+    assert judge2.screened == []
+
+
+def test_the_real_judge_screen_skips_the_language_model_and_encoder():
+    from attack_recipe.testing.judge import RatioLM, tiny_judge
+
+    lm = RatioLM()
+    judge = tiny_judge(lm=lm)
+    screened = judge.screen_many([("this movie was good", "this film was good"),
+                                  ("this movie was good", "this movie was bad")])
+    assert [v.valid for v in screened] == [True, False]
+    assert lm.seen == []
+    full = judge.judge_many([("this movie was good", "this film was good")])
+    assert full[0].valid and full[0].signals["perplexity_ratio"] is not None

@@ -40,6 +40,9 @@ from .text_diff import Change, Token, diff_tokens, restore, tokenize
 
 log = logging.getLogger(__name__)
 
+#: texts whose spaCy tokens the judge keeps (oldest dropped first)
+_TAG_CACHE = 20_000
+
 _PROTECTED_NAMES = {"mention": "mention", "url": "url", "email": "e-mail", "number": "number",
                     "hashtag": "hashtag", "entity": "entity"}
 
@@ -147,6 +150,7 @@ class ValidityJudge:
         self.similarity = similarity
         self.label_polarity = dict(label_polarity) if label_polarity else None
         self.whole_text_for_rejected = whole_text_for_rejected
+        self._tags: dict[str, list] = {}
 
     # -- components (lazy) ------------------------------------------------------------------------
     @property
@@ -212,6 +216,16 @@ class ValidityJudge:
     def judge_many(self, pairs: Iterable[Sequence | Mapping]) -> list[Verdict]:
         """One :class:`Verdict` per pair, in order. A pair is a tuple ``(original, perturbed[, label])``
         or a mapping with those keys."""
+        return self._judge(pairs, text_rules=True)
+
+    def screen_many(self, pairs: Iterable[Sequence | Mapping]) -> list[Verdict]:
+        """The word and share rules only (no language model, no encoder): cheap enough for every
+        candidate of a search. These rules look at each changed word on its own (and count them), so
+        a pair they reject stays rejected whatever is changed on top of it — a valid-only search can
+        drop such a candidate without losing a valid adversarial example it could have led to."""
+        return self._judge(pairs, text_rules=False)
+
+    def _judge(self, pairs, text_rules: bool) -> list[Verdict]:
         items = []
         for item in pairs:
             original, perturbed, label = _as_pair(item)
@@ -221,17 +235,22 @@ class ValidityJudge:
         for p in items:
             self._word_rules(p, tags)
             self._share_rules(p)
-        self._text_rules(items)
+        if text_rules:
+            self._text_rules(items)
         return [self._verdict(p) for p in items]
 
     # -- tagging ------------------------------------------------------------------------------------
     def _tag(self, pairs: list[_Pair]) -> dict[str, list]:
-        """Text -> spaCy tokens, one batched pass; shouting texts are tagged lower-cased."""
+        """Text -> spaCy tokens, one batched pass over texts not tagged before (an attack asks about
+        the same original many times); shouting texts are tagged lower-cased."""
         texts = list(dict.fromkeys(t for p in pairs for t in (p.original, p.perturbed)))
-        if not texts:
-            return {}
-        sent = [t.lower() if _shouting(t) and len(t.lower()) == len(t) else t for t in texts]
-        return dict(zip(texts, self.tagger.tag_many(sent)))
+        todo = [t for t in texts if t not in self._tags]
+        if todo:
+            sent = [t.lower() if _shouting(t) and len(t.lower()) == len(t) else t for t in todo]
+            self._tags.update(zip(todo, self.tagger.tag_many(sent)))
+            while len(self._tags) > _TAG_CACHE:
+                self._tags.pop(next(iter(self._tags)))
+        return {t: self._tags[t] for t in texts}
 
     @staticmethod
     def _token_tags(token: Token, tagged: list) -> tuple[str | None, str | None, str]:

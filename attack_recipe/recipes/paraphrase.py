@@ -29,7 +29,8 @@ Arguments (keyword-only; ``-O name=value`` on the command line):
     sim_threshold=0.8, sim_metric="cosine"
                               all-MiniLM-L6-v2 similarity of the whole text to the original.
     encoder=None              sentence encoder (packaged all-MiniLM-L6-v2).
-    paraphrase+swap also: max_candidates=50, min_word_cos=0.5, embedding="glove-6b-50d" (TextFooler's).
+    paraphrase+swap also: max_candidates=50, min_word_cos=0.5, embedding="counter-fitted-glove-50d",
+    pos_check="contextual", inflect=True, protect=True (TextFooler's, see recipes/textfooler.py).
 
 Example:
     >>> from attack_recipe.recipes.paraphrase import paraphrase
@@ -71,10 +72,10 @@ from ..attacks.search.paraphrase_rounds import ParaphraseRounds
 from ..attacks.transformations.embedding_swap import WordSwapEmbedding
 from ..attacks.transformations.paraphrase import Paraphrase
 from ..constraints.embedding_cosine import WordEmbeddingCosine
-from ..constraints.part_of_speech import PartOfSpeech
 from ..constraints.repeat import RepeatModification
 from ..constraints.sentence_similarity import SentenceSimilarity
 from ..constraints.stopwords import StopwordModification
+from .word_context import part_of_speech, protection
 
 DEFAULT_SIM_THRESHOLD = 0.8
 
@@ -127,17 +128,21 @@ def paraphrase_swap(
     encoder: str | object | None = None,
     max_candidates: int = 50,
     min_word_cos: float = 0.5,
-    embedding: str | object = "glove-6b-50d",
+    embedding: str | object = "counter-fitted-glove-50d",
+    pos_check: str = "contextual",
+    inflect: bool = True,
+    protect: bool = True,
 ) -> Attack:
     """Paraphrase rounds, then TextFooler-style word swaps on the best paraphrase; one bound to the original."""
     para = _paraphraser(generator, num_candidates, temperature, top_p, max_new_tokens)
     return Attack(
-        transformation=WordSwapEmbedding(max_candidates=max_candidates, embedding=embedding),
+        transformation=WordSwapEmbedding(max_candidates=max_candidates, embedding=embedding, inflect=inflect),
         constraints=[
             RepeatModification(),
             StopwordModification(),
+            *protection(protect),
             WordEmbeddingCosine(min_cos=min_word_cos, embedding=embedding),
-            PartOfSpeech(allow_verb_noun_swap=True),
+            *part_of_speech(pos_check),
             _similarity(sim_threshold, sim_metric, encoder),
         ],
         search=ParaphraseRounds(para, max_rounds=max_rounds, then=GreedyWordSwapWIR(wir_method="delete")),

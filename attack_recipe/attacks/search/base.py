@@ -7,9 +7,11 @@ does the accounting in one place.
 * scores — :meth:`~SearchContext.evaluate` (the victim through the run state: queries counted, the
   budget honoured, the cache used) for candidates, :meth:`~SearchContext.score` for probes (word
   importance) that are never returned;
-* validity — with a judge and ``require_valid``, :meth:`~SearchContext.evaluate` asks the judge about
-  every candidate that reaches the goal and turns a rejected one into a dead end (not a success,
-  score :data:`REJECTED_SCORE`), so the search keeps looking for a valid adversarial example;
+* validity — with a judge and ``require_valid``, :meth:`~SearchContext.filter` drops candidates whose
+  changed words the judge's word rules already reject (``screen_many``: cheap, and no valid
+  example can grow from them), and :meth:`~SearchContext.evaluate` asks the whole judge about every
+  candidate that reaches the goal and turns a rejected one into a dead end (not a success, score
+  :data:`REJECTED_SCORE`), so the search keeps looking for a valid adversarial example;
   :meth:`~SearchContext.verdict` answers for one text (cached, timed as ``judge``);
 * candidates — :meth:`~SearchContext.neighbours` (transformation, then constraints, batched),
   :meth:`~SearchContext.propose` and :meth:`~SearchContext.filter`; a transformation's and a
@@ -48,7 +50,9 @@ REJECTED_SCORE = -1.0
 
 class PairJudge(Protocol):
     """What the engine needs of a validity judge (``attack_recipe.evaluation.judge.ValidityJudge``):
-    one verdict (with ``valid`` and ``reasons``) per ``(original, perturbed, label)`` pair, in order."""
+    one verdict (with ``valid`` and ``reasons``) per ``(original, perturbed, label)`` pair, in order.
+    A judge may also offer ``screen_many`` (same form): its cheap per-word rules, which a valid-only
+    search applies to every candidate."""
 
     def judge_many(self, pairs: Sequence[tuple[str, str, Any]]) -> list: ...
 
@@ -65,6 +69,9 @@ class SearchContext:
     #: the true original text, the judge's reference (set by ``Attack.run``)
     original: str = ""
     _verdicts: dict = field(default_factory=dict)
+    _screened: dict = field(default_factory=dict)
+    #: candidates a valid-only search dropped because the judge's word rules rejected them
+    screened_out: int = 0
     #: successful candidates the judge rejected (dead ends of a valid-only search)
     rejected: int = 0
 
@@ -110,12 +117,28 @@ class SearchContext:
             return transformation.propose(text, indices, self)
 
     def filter(self, candidates: Sequence[AttackedText]) -> list[AttackedText]:
+        """The candidates that pass every constraint and, in a valid-only search, the judge's screen."""
         kept = list(candidates)
         for constraint in self.constraints:
             if not kept:
                 break
             with self._measure(constraint.timer):
                 kept = constraint.filter(kept, self.state)
+        if kept and self.require_valid and hasattr(self.judge, "screen_many"):
+            kept = self._screen(kept)
+        return kept
+
+    def _screen(self, candidates: list[AttackedText]) -> list[AttackedText]:
+        """Drop candidates the judge's per-word rules reject (``screen_many``). Those rules are
+        monotone — a rejected swap stays in every text built on top of it — so no valid success is
+        lost, and the search no longer walks on from a flipped word it can never return."""
+        todo = [c.text for c in candidates if c.text not in self._screened]
+        if todo:
+            with self._measure("judge"):
+                found = self.judge.screen_many([(self.original, t, self.label) for t in todo])
+            self._screened.update((t, bool(v.valid)) for t, v in zip(todo, found))
+        kept = [c for c in candidates if self._screened[c.text]]
+        self.screened_out += len(candidates) - len(kept)
         return kept
 
     # -- scores --------------------------------------------------------------------------------
