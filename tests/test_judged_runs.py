@@ -293,6 +293,22 @@ def test_console_without_a_judge_shows_no_verdicts():
     assert "valid" not in text and text.index("example a") < text.index("example b")
 
 
+def test_progress_shows_the_live_valid_rate_once_a_verdict_arrived():
+    from attack_recipe.evaluation.console import ProgressReporter
+
+    class Bar:
+        def update(self, task, advance, rate):
+            self.rate = rate
+
+    reporter = ProgressReporter(Bar(), 0)
+    results = {r.example_id: r for r in run().results}
+    reporter(results["e"])  # a failure: nothing judged yet
+    assert reporter.rate_text() == "success rate 0% (0/1)"
+    for key in "abc":
+        reporter(results[key])
+    assert reporter.rate_text() == "valid 25% (1/4) · success rate 75% (3/4)"
+
+
 def test_compare_shows_the_valid_rate_of_each_run():
     console = _console()
     print_comparison([("judged", run().summary), ("plain", run(judge=False).summary)], console)

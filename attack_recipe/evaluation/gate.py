@@ -38,8 +38,8 @@ PINNED = ("recipe", "model", "dataset", "split", "num_examples", "offset", "seed
           "text_column", "label_column", "preset", "judge", "valid_only")
 #: what a baseline from before the judge ran with (the fields it lacks)
 _BEFORE_THE_JUDGE = {"judge": False, "valid_only": False}
-COMPARED = ("valid_success_rate", "attack_success_rate", "valid_share", "mean_queries_per_success", "median_queries_per_success",
-            "accuracy_under_attack", "succeeded", "failed", "skipped", "errors")
+COMPARED = ("valid_success_rate", "attack_success_rate", "valid_share", "mean_queries_per_success",
+            "median_queries_per_success", "accuracy_under_attack", "succeeded", "failed", "skipped", "errors")
 
 
 #: ``--metric`` name -> summary key of the rate the gate compares

@@ -14,8 +14,9 @@ Resume: ``run.json`` records the configuration that defines the results (recipe 
 ``repr``, model, dataset, split, offset, seed, budget, whether a validity judge labelled the
 successes and whether the search kept only judge-accepted ones). Started again on the same folder,
 a run with the same configuration keeps the finished examples (dropping a line cut off by a kill),
-their verdicts included, and attacks only the rest; since every example's randomness and caches depend on that example alone, the final
-``results.jsonl`` equals an uninterrupted run's, timings aside. A different configuration is refused
+their verdicts included, and attacks only the rest; since every example's randomness and caches
+depend on that example alone, the final ``results.jsonl`` equals an uninterrupted run's, timings
+aside. A different configuration is refused
 (``overwrite=True`` discards the old results instead).
 """
 
