@@ -14,6 +14,7 @@ from typing import Iterator
 import click
 
 from . import __version__
+from .evaluation.gate import DEFAULT_METRIC, METRICS  # light (no model code); the choices live there
 
 KINDS = ("recipe", "transformation", "constraint", "search", "victim", "dataset")
 _KIND_ALIASES = {k + "s": k for k in KINDS} | {"searches": "search", "search-methods": "search", "models": "victim"}
@@ -120,6 +121,12 @@ def _config_options(f):
                      help="Keyword argument for the recipe, repeatable (e.g. -O max_candidates=20)."),
         click.option("--mlm", default=None, metavar="ID_OR_PATH",
                      help="Masked LM for bae / bert-attack (Hugging Face id or folder); same as -O mlm=..."),
+        click.option("--judge/--no-judge", default=True, show_default=True,
+                     help="Give every success the validity judge's verdict (docs/judge.md; loads spaCy, WordNet, "
+                          "GloVe, VADER, SmolLM2-135M and multilingual-e5-small) and report the valid success rate."),
+        click.option("--valid-only/--allow-invalid", "valid_only", default=None,
+                     help="Search on past successes the judge rejects, so every success returned is valid "
+                          "[default: on for word-swap recipes, off for deepwordbug, textbugger and paraphrase]."),
     ]
     for option in reversed(options):
         f = option(f)
@@ -174,10 +181,11 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
 
         s = outcome.summary
         if quiet:
-            rate = s["attack_success_rate"]
+            from .evaluation.console import rate_with_counts
+
             click.echo(
                 f"succeeded {s['succeeded']}, failed {s['failed']}, skipped {s['skipped']}, errors {s['errors']}; "
-                f"success rate {'–' if rate is None else f'{100 * rate:.1f}%'}"
+                f"valid success rate {rate_with_counts(s)}, success rate {rate_with_counts(s, valid=False)}"
             )
         else:
             print_summary(s, out)
@@ -199,7 +207,8 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
               type=click.Path(dir_okay=False), help="Baseline file to write (commit it).")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Where the run's files go.")
 @click.option("--max-success-rate-increase", type=click.FloatRange(0, 1), default=0.05, show_default=True,
-              help="Tolerance recorded in the baseline: absolute rise in attack success rate.")
+              help="Tolerance recorded in the baseline: absolute rise in the gated success rate "
+                   "(valid or raw, see `check --metric`).")
 @click.option("--max-queries-decrease", type=click.FloatRange(0, 1), default=0.20, show_default=True,
               help="Tolerance recorded in the baseline: relative drop in queries per success.")
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
@@ -217,7 +226,8 @@ def baseline_command(output, out_dir, max_success_rate_increase, max_queries_dec
             _fail(exc, debug)
             return
     figures = data["figures"]
-    click.echo(f"baseline written to {output}: success rate {figures['attack_success_rate']}, "
+    click.echo(f"baseline written to {output}: valid success rate {figures['valid_success_rate']}, "
+               f"success rate {figures['attack_success_rate']}, "
                f"queries per success {figures['mean_queries_per_success']}")
 
 
@@ -228,19 +238,22 @@ def baseline_command(output, out_dir, max_success_rate_increase, max_queries_dec
 @click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Where the run's files go.")
 @click.option("--verdict", "verdict_path", type=click.Path(dir_okay=False), default=None,
               help="Machine-readable verdict [default: verdict.json in the run's folder].")
+@click.option("--metric", type=click.Choice(list(METRICS)), default=DEFAULT_METRIC,
+              show_default=True, help="Rate the gate compares: successes the validity judge accepts, or all "
+                                      "successes. A baseline without a valid rate is gated on the raw rate (said so).")
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
-def check_command(baseline_path, model, out_dir, verdict_path, debug) -> None:
+def check_command(baseline_path, model, out_dir, verdict_path, metric, debug) -> None:
     """Rerun a baseline's attack; exit 1 if the model became easier to break, 0 if not."""
     from .evaluation.config import RunConfig
-    from .evaluation.gate import check_robustness, load_baseline
+    from .evaluation.gate import check_robustness, load_baseline, rerun_fields
     from .evaluation.records import write_summary
 
     with _logging_to_stderr(debug):
         try:
             data = load_baseline(baseline_path)
-            fields = {**data["config"], **({"model": model} if model else {})}
+            fields = {**rerun_fields(data), **({"model": model} if model else {})}
             out = out_dir or str(RunConfig(**fields).resolved_out_dir)
-            verdict = check_robustness(baseline_path, model=model, out_dir=out)
+            verdict = check_robustness(baseline_path, model=model, out_dir=out, metric=metric)
         except Exception as exc:
             _fail(exc, debug)
             return

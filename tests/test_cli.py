@@ -129,9 +129,12 @@ def test_run_prints_summary_examples_and_paths(runner, tmp_path, monkeypatch):
     monkeypatch.setattr(config_module, "prepare", _fake_prepare)
     out = tmp_path / "run"
     result = runner.invoke(main, ["run", "--model", "toy-sentiment", "--dataset", "stub", "--num-examples", "5",
-                                  "--out", str(out), "--show-examples", "2"])
+                                  "--out", str(out), "--show-examples", "2", "--allow-invalid"])
     assert result.exit_code == 0, result.output
     assert "Attack success rate" in result.output and "Accuracy under attack" in result.output
+    # the stub's antonym swaps succeed; the judge (tests/conftest.py: tiny_judge) rejects them
+    assert result.output.index("Valid success rate") < result.output.index("Attack success rate")
+    assert "invalid: antonym: good -> bad" in result.output
     assert "time:" in result.output and "victim" in result.output
     assert "positive (" in result.output and "→ negative (" in result.output  # label before → after
     assert f"results: {out / 'results.jsonl'}" in result.output

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import UsageError
+from .recipe_options import valid_only_default
 
 DEFAULT_RECIPE = "textfooler"
 DEFAULT_MODEL = "sentiment-minilm"
@@ -66,6 +67,10 @@ class RunConfig:
     overwrite: bool = False  # discard results already in out_dir instead of resuming them
     validity: bool = False  # measure each success's perplexity ratio and independent similarity
     preset: str | None = None  # e.g. "strict": tighter constraints for word-swap recipes (recipes/presets.py)
+    judge: bool = True  # give every success the validity judge's verdict (evaluation/judge.py)
+    #: search for judge-accepted successes only (rejected ones are dead ends); None: the recipe's
+    #: default (recipe_options.valid_only_default). Needs the judge.
+    valid_only: bool | None = None
     #: keyword arguments for the recipe factory, as (name, value) pairs, e.g. (("mlm", "bert-base-uncased"),)
     recipe_options: tuple[tuple[str, Any], ...] = ()
 
@@ -84,6 +89,8 @@ class RunConfig:
                     "(a built-in name, a .csv/.jsonl file or a Hugging Face dataset id)"
                 )
             object.__setattr__(self, "dataset", DEFAULT_DATASET)
+        if self.valid_only and not self.judge:
+            raise UsageError("a valid-only search needs the judge: drop --no-judge, or pass --allow-invalid")
         options = tuple((str(k), v) for k, v in (self.recipe_options or ()))  # JSON gives lists back
         object.__setattr__(self, "recipe_options", options)
         for name, low in (("num_examples", 1), ("offset", 0), ("query_budget", 1), ("batch_size", 1)):
@@ -94,6 +101,13 @@ class RunConfig:
     @property
     def model_name(self) -> str:
         return self.model if self.model is not None else DEFAULT_MODEL
+
+    @property
+    def resolved_valid_only(self) -> bool:
+        """Whether the run's search keeps only judge-accepted successes (never without the judge)."""
+        if not self.judge:
+            return False
+        return bool(valid_only_default(self.recipe) if self.valid_only is None else self.valid_only)
 
     @property
     def resolved_out_dir(self) -> Path:

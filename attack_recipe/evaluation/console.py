@@ -1,4 +1,9 @@
-"""Terminal output for runs: the summary table, coloured word diffs and a progress bar (rich)."""
+"""Terminal output for runs: the summary table, coloured word diffs and a progress bar (rich).
+
+The table leads with the valid success rate (successes the validity judge accepts, over attacked
+examples) because a raw success rate counts antonym swaps and garbled words as wins; shown examples
+carry their verdict, and valid ones are shown first.
+"""
 
 from __future__ import annotations
 
@@ -24,17 +29,55 @@ def _num(value: float | None, fmt: str = "{:.1f}") -> str:
     return "–" if value is None else fmt.format(value)
 
 
+def rate_with_counts(s: dict[str, Any], *, valid: bool = True) -> str:
+    """``31.9% (29/91)``: the valid (or raw) success rate with its numerator and denominator
+    (attacked = succeeded + failed); ``– (no judge)`` when the run had no judge."""
+    attacked = s.get("succeeded", 0) + s.get("failed", 0)
+    if not valid:
+        return f"{_pct(s.get('attack_success_rate'))} ({s.get('succeeded', 0)}/{attacked})"
+    if s.get("valid_successes") is None:
+        return "– (no judge)"
+    return f"{_pct(s.get('valid_success_rate'))} ({s['valid_successes']}/{attacked})"
+
+
+def _judged(s: dict[str, Any]) -> str:
+    if s.get("judged_successes") is None:
+        return "– (no judge)"
+    return f"{s.get('valid_successes')}/{s['judged_successes']} ({_pct(s.get('valid_share'))})"
+
+
+def _reasons(s: dict[str, Any], top: int = 3) -> str:
+    reasons = s.get("invalid_reasons")
+    if reasons is None:
+        return "– (no judge)"
+    ranked = sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:top]
+    return " · ".join(f"{kind} {n}" for kind, n in ranked) or "none"
+
+
+def _judge_mode(s: dict[str, Any]) -> str:
+    judge = s.get("judge") or {}
+    if not judge.get("on"):
+        return "off"
+    if not judge.get("valid_only"):
+        return "verdicts only"
+    return f"valid-only search, {s.get('rejected_successes') or 0} successes rejected"
+
+
 def _rows(s: dict[str, Any]) -> list[tuple[str, str]]:
     total = s.get("total", 0)
     budget = s.get("budget_exhausted", 0)
     failed = str(s.get("failed", 0)) + (f" ({budget} out of query budget)" if budget else "")
     return [
+        ("Valid success rate", rate_with_counts(s)),
+        ("Attack success rate", _pct(s.get("attack_success_rate"))),
         ("Examples", str(total)),
         ("Succeeded", str(s.get("succeeded", 0))),
         ("Failed", failed),
         ("Skipped (model already wrong)", str(s.get("skipped", 0))),
         ("Errors", str(s.get("errors", 0))),
-        ("Attack success rate", _pct(s.get("attack_success_rate"))),
+        ("Valid successes / judged", _judged(s)),
+        ("Validity judge", _judge_mode(s)),
+        ("Invalid successes by rule", _reasons(s)),
         ("Accuracy before attack", _pct(s.get("accuracy_before"))),
         ("Accuracy under attack", _pct(s.get("accuracy_under_attack"))),
         ("Queries per success (mean / median)",
@@ -64,9 +107,9 @@ def time_split_line(split: dict[str, Any] | None) -> str:
         return "time: –"
     parts = []
     for key, label in (("victim", "victim"), ("encoder", "encoder"), ("lm", "LM"), ("generator", "generator"),
-                       ("rest", "rest")):
-        if key == "generator" and not split.get("generator_seconds"):
-            continue  # only recipes that generate text (paraphrases) show this share
+                       ("judge", "judge"), ("rest", "rest")):
+        if key in ("generator", "judge") and not split.get(f"{key}_seconds"):
+            continue  # only recipes that generate text (paraphrases), and runs with a judge, show these
         pct = split.get(f"{key}_pct")
         parts.append(f"{label} {split.get(f'{key}_seconds', 0.0):.2f} s ({'–' if pct is None else f'{pct:.0f}%'})")
     return f"time: {split.get('total_seconds', 0.0):.2f} s = " + " · ".join(parts)
@@ -100,7 +143,7 @@ def print_comparison(runs: Sequence[tuple[str, dict[str, Any]]], console: Consol
     per_run = [_rows(summary) for _, summary in runs]
     for i, (label, _) in enumerate(per_run[0]):
         table.add_row(label, *[rows[i][1] for rows in per_run])
-    for part in ("victim", "encoder", "lm", "generator", "rest"):
+    for part in ("victim", "encoder", "lm", "generator", "judge", "rest"):
         table.add_row(f"time in {part} (%)",
                       *[_num((summary.get("time_split") or {}).get(f"{part}_pct"), "{:.0f}") for _, summary in runs])
     console.print(table)
@@ -170,13 +213,14 @@ def print_examples(
     *,
     label_names: Sequence[str] | None = None,
 ) -> int:
-    """Show up to ``n`` successful examples as coloured word diffs; returns how many were shown."""
+    """Show up to ``n`` successful examples as coloured word diffs, each with the judge's verdict when
+    it gave one; valid successes first, then unjudged, then invalid (in run order within each).
+    Returns how many were shown."""
     shown = 0
-    for r in results:
+    successes = [r for r in results if r.status == Status.SUCCEEDED and r.perturbed_text is not None]
+    for r in sorted(successes, key=lambda r: {True: 0, None: 1, False: 2}[r.valid]):
         if shown >= n:
             break
-        if r.status != Status.SUCCEEDED or r.perturbed_text is None:
-            continue
         before = f"{_label(r.original_prediction, label_names)} ({_num(r.original_score, '{:.2f}')})"
         after = f"{_label(r.perturbed_prediction, label_names)} ({_num(r.perturbed_score, '{:.2f}')})"
         header = Text(f"example {r.example_id}: ", style="bold")
@@ -187,9 +231,21 @@ def print_examples(
         console.print(header)
         plain = console.no_color or not console.is_terminal
         console.print(word_diff(r.original_text, r.perturbed_text, r.changed_indices, markers=plain))
+        if r.valid is not None:
+            console.print(verdict_text(r))
         console.print()
         shown += 1
     return shown
+
+
+def verdict_text(result: AttackResult) -> Text:
+    """``valid`` in green, or ``invalid: antonym: good -> bad; ...`` in red (empty when not judged)."""
+    if result.valid is None:
+        return Text("")
+    if result.valid:
+        return Text("valid", style="green")
+    reasons = "; ".join((result.judgement or {}).get("reasons") or ()) or "no reason given"
+    return Text(f"invalid: {reasons}", style="red")
 
 
 class ProgressReporter:
@@ -199,12 +255,17 @@ class ProgressReporter:
         self._progress = progress
         self._task = task_id
         self.succeeded = 0
+        self.valid = 0
+        self.judged = False  # any verdict yet: only then is a valid rate shown
         self.attempted = 0
         self.errors = 0
 
     def __call__(self, result: AttackResult) -> None:
         if result.status == Status.SUCCEEDED:
             self.succeeded += 1
+        if result.valid is not None:
+            self.judged = True
+            self.valid += bool(result.valid)
         if result.status in (Status.SUCCEEDED, Status.FAILED):
             self.attempted += 1
         if result.status == Status.ERROR:
@@ -214,6 +275,8 @@ class ProgressReporter:
     def rate_text(self) -> str:
         rate = "–" if not self.attempted else f"{100 * self.succeeded / self.attempted:.0f}%"
         text = f"success rate {rate} ({self.succeeded}/{self.attempted})"
+        if self.judged:
+            text = f"valid {100 * self.valid / self.attempted:.0f}% ({self.valid}/{self.attempted}) · " + text
         return text + (f", {self.errors} errors" if self.errors else "")
 
 

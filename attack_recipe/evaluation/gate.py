@@ -5,11 +5,17 @@ configuration (recipe, model, dataset slice, seed, budget), the figures it produ
 tolerances. ``check`` reruns the same configuration (optionally against another model, e.g. the
 new version) and compares:
 
-* attack success rate may rise by at most ``success_rate_increase`` (absolute, default 0.05);
+* the gated success rate may rise by at most ``success_rate_increase`` (absolute, default 0.05);
 * mean victim queries per success may fall by at most ``queries_decrease`` (relative, default 0.20).
 
 Either breach means the model became easier to break: the verdict fails. The same seed, recipe,
 victim and data give the same results, so an unchanged model passes with identical figures.
+
+The gated rate is the *valid* success rate by default (successes the validity judge accepts, over
+attacked examples), ``metric="success_rate"`` gates on the raw attack success rate. A baseline that
+has no valid success rate — recorded before the judge existed, or with ``--no-judge`` — is gated on
+the raw rate, and the verdict says so in ``notes``; a baseline from before the judge is rerun
+without it, as it was recorded.
 """
 
 from __future__ import annotations
@@ -29,9 +35,16 @@ from .records import write_summary
 BASELINE_SCHEMA = 1
 #: RunConfig fields a baseline pins (out_dir/overwrite/device/batch_size do not change results).
 PINNED = ("recipe", "model", "dataset", "split", "num_examples", "offset", "seed", "query_budget",
-          "text_column", "label_column", "preset")
-COMPARED = ("attack_success_rate", "mean_queries_per_success", "median_queries_per_success",
-            "accuracy_under_attack", "succeeded", "failed", "skipped", "errors")
+          "text_column", "label_column", "preset", "judge", "valid_only")
+#: what a baseline from before the judge ran with (the fields it lacks)
+_BEFORE_THE_JUDGE = {"judge": False, "valid_only": False}
+COMPARED = ("valid_success_rate", "attack_success_rate", "valid_share", "mean_queries_per_success",
+            "median_queries_per_success", "accuracy_under_attack", "succeeded", "failed", "skipped", "errors")
+
+
+#: ``--metric`` name -> summary key of the rate the gate compares
+METRICS = {"valid_success_rate": "valid_success_rate", "success_rate": "attack_success_rate"}
+DEFAULT_METRIC = "valid_success_rate"
 
 
 @dataclass(frozen=True)
@@ -53,10 +66,14 @@ class Verdict:
     baseline: dict[str, Any]
     current: dict[str, Any]
     tolerances: Tolerances = field(default_factory=Tolerances)
+    #: the summary key whose rise was gated, and why it is not the one asked for (if it is not)
+    metric: str = METRICS[DEFAULT_METRIC]
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"passed": self.passed, "reasons": list(self.reasons), "baseline": self.baseline,
-                "current": self.current, "tolerances": dataclasses.asdict(self.tolerances)}
+                "current": self.current, "tolerances": dataclasses.asdict(self.tolerances),
+                "metric": self.metric, "notes": list(self.notes)}
 
     def table(self) -> str:
         """Plain-text side-by-side table (also what a pytest assertion shows)."""
@@ -67,7 +84,8 @@ class Verdict:
         lines = ["  ".join(cell.ljust(width[i]) for i, cell in enumerate(row)) for row in rows]
         lines.insert(1, "  ".join("-" * w for w in width))
         status = "PASSED" if self.passed else "FAILED: " + "; ".join(self.reasons)
-        return "\n".join(lines + [f"robustness gate {status}"])
+        notes = [f"note: {n}" for n in self.notes]
+        return "\n".join(lines + notes + [f"robustness gate {status} (gated on {self.metric})"])
 
 
 def _fmt(value) -> str:
@@ -79,11 +97,15 @@ def _fmt(value) -> str:
 
 
 def record_baseline(config: RunConfig, path: str | os.PathLike, tolerances: Tolerances = Tolerances()) -> dict:
-    """Run ``config`` and write its figures as a baseline file; returns the baseline dict."""
+    """Run ``config`` and write its figures as a baseline file; returns the baseline dict.
+
+    ``valid_only`` is pinned as resolved (the recipe's default then), so a later change of that
+    default does not change what ``check`` reruns."""
     outcome = execute(prepare(config))
+    pinned = {k: getattr(config, k) for k in PINNED} | {"valid_only": config.resolved_valid_only}
     baseline = {
         "schema": BASELINE_SCHEMA,
-        "config": {k: getattr(config, k) for k in PINNED},
+        "config": pinned,
         "figures": {k: outcome.summary.get(k) for k in COMPARED},
         "tolerances": dataclasses.asdict(tolerances),
         "attack": outcome.summary.get("run", {}).get("attack"),
@@ -108,22 +130,38 @@ def load_baseline(path: str | os.PathLike) -> dict:
     return data
 
 
-def compare(baseline: dict[str, Any], current: dict[str, Any], tolerances: Tolerances) -> Verdict:
-    """Pure comparison of two figure dicts under ``tolerances``."""
+def gated_metric(baseline: dict[str, Any], metric: str = DEFAULT_METRIC) -> tuple[str, tuple[str, ...]]:
+    """The summary key to gate on for ``metric`` (a :data:`METRICS` name) and notes on a fallback:
+    a baseline without a valid success rate is gated on the raw attack success rate."""
+    if metric not in METRICS:
+        raise UsageError(f"unknown gate metric {metric!r}; choose one of {', '.join(METRICS)}")
+    key = METRICS[metric]
+    if key == "valid_success_rate" and baseline.get(key) is None:
+        return "attack_success_rate", (
+            "the baseline has no valid_success_rate (recorded before the validity judge, or with --no-judge): "
+            "gating on attack_success_rate instead; record a new baseline to gate on the valid success rate",)
+    return key, ()
+
+
+def compare(baseline: dict[str, Any], current: dict[str, Any], tolerances: Tolerances,
+            metric: str = DEFAULT_METRIC, notes: tuple[str, ...] = ()) -> Verdict:
+    """Pure comparison of two figure dicts under ``tolerances``, gating on ``metric``'s rate."""
+    key, fallback = gated_metric(baseline, metric)
     reasons = []
-    b_rate, c_rate = baseline.get("attack_success_rate"), current.get("attack_success_rate")
+    b_rate, c_rate = baseline.get(key), current.get(key)
     if c_rate is not None and (b_rate or 0.0) + tolerances.success_rate_increase < c_rate:
-        reasons.append(f"attack success rate rose from {_fmt(b_rate)} to {_fmt(c_rate)} "
+        reasons.append(f"{key.replace('_', ' ')} rose from {_fmt(b_rate)} to {_fmt(c_rate)} "
                        f"(tolerance +{tolerances.success_rate_increase})")
     b_q, c_q = baseline.get("mean_queries_per_success"), current.get("mean_queries_per_success")
     if b_q and c_q is not None and c_q < b_q * (1 - tolerances.queries_decrease):
         reasons.append(f"queries per success fell from {_fmt(b_q)} to {_fmt(c_q)} "
                        f"(tolerance -{tolerances.queries_decrease:.0%})")
-    return Verdict(not reasons, tuple(reasons), baseline, current, tolerances)
+    return Verdict(not reasons, tuple(reasons), baseline, current, tolerances, key, (*notes, *fallback))
 
 
 def check_robustness(baseline_path: str | os.PathLike, *, model: str | None = None,
-                     out_dir: str | None = None, tolerances: Tolerances | None = None) -> Verdict:
+                     out_dir: str | None = None, tolerances: Tolerances | None = None,
+                     metric: str = DEFAULT_METRIC) -> Verdict:
     """Rerun a baseline's configuration (against ``model`` if given) and compare; never raises on a breach.
 
     Usable from another project's tests::
@@ -133,14 +171,22 @@ def check_robustness(baseline_path: str | os.PathLike, *, model: str | None = No
             assert verdict.passed, verdict.table()
     """
     data = load_baseline(baseline_path)
-    fields = dict(data["config"])
+    gated_metric(data["figures"], metric)  # an unknown metric fails before the run
+    fields = rerun_fields(data)
     if model is not None:
         fields["model"] = model
     tol = tolerances or Tolerances(**data.get("tolerances", {}))
     config = RunConfig(**fields, out_dir=out_dir, overwrite=True)
     outcome = execute(prepare(config))
     current = {k: outcome.summary.get(k) for k in COMPARED}
-    return compare(data["figures"], current, tol)
+    notes = ("the baseline predates the validity judge: rerun without it, as recorded",) \
+        if "judge" not in data["config"] else ()
+    return compare(data["figures"], current, tol, metric, notes)
+
+
+def rerun_fields(data: dict) -> dict[str, Any]:
+    """The RunConfig fields a baseline pins; one from before the judge reruns without it."""
+    return {**_BEFORE_THE_JUDGE, **data["config"]}
 
 
 def assert_robust(baseline_path: str | os.PathLike, **kwargs) -> Verdict:

@@ -11,10 +11,12 @@ loses nothing it finished; ``summary.json`` is written at the end, and also on C
 ``"interrupted": true``) or when a usage error aborts the run (with ``"aborted"``).
 
 Resume: ``run.json`` records the configuration that defines the results (recipe and its full
-``repr``, model, dataset, split, offset, seed, budget). Started again on the same folder, a run with
-the same configuration keeps the finished examples (dropping a line cut off by a kill) and attacks
-only the rest; since every example's randomness and caches depend on that example alone, the final
-``results.jsonl`` equals an uninterrupted run's, timings aside. A different configuration is refused
+``repr``, model, dataset, split, offset, seed, budget, whether a validity judge labelled the
+successes and whether the search kept only judge-accepted ones). Started again on the same folder,
+a run with the same configuration keeps the finished examples (dropping a line cut off by a kill),
+their verdicts included, and attacks only the rest; since every example's randomness and caches
+depend on that example alone, the final ``results.jsonl`` equals an uninterrupted run's, timings
+aside. A different configuration is refused
 (``overwrite=True`` discards the old results instead).
 """
 
@@ -42,7 +44,7 @@ RUN_FILE = "run.json"
 #: run_info keys that define what the results are; a resumed run must match them all.
 #: (num_examples is not among them: a finished run can be extended with more examples.)
 FINGERPRINT_KEYS = ("recipe", "attack", "model", "victim", "dataset", "split", "offset", "seed",
-                    "query_budget", "schema_version", "validity", "preset")
+                    "query_budget", "schema_version", "validity", "preset", "judge", "valid_only")
 
 
 class ExampleLike(Protocol):
@@ -151,6 +153,10 @@ def run_dataset(
     )
     info["schema_version"] = SCHEMA_VERSION
     info["validity"] = validity is not None
+    judge = getattr(attack, "judge", None)  # Attack.with_judge: verdicts on successes, maybe valid-only
+    info["judge"] = judge is not None
+    info["valid_only"] = bool(getattr(attack, "require_valid", False))
+    info["judge_config"] = repr(judge) if judge is not None else None
     out = Path(out_dir) if out_dir is not None else None
     writer = None
     results: list[AttackResult] = []
@@ -166,7 +172,7 @@ def run_dataset(
     todo = examples[len(results):]
 
     def finish(**flags: Any) -> dict[str, Any]:
-        summary = summarize(results)
+        summary = summarize(results, judge=info["judge"], valid_only=info["valid_only"])
         summary["run"] = {**info, "finished_at": _utc_now(), "num_attacked": len(results)}
         # the identifying facts also sit at the top level, where readers of summary.json look first
         for key in ("recipe", "model", "dataset", "split", "seed", "num_examples", "query_budget"):

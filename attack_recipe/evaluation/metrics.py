@@ -29,6 +29,20 @@ one that was actually attacked, i.e. succeeded or failed):
   word with difflib), see :attr:`~attack_recipe.attacks.results.AttackResult.perturbed_word_fraction`.
 * ``budget_exhausted``: failed examples whose reason is ``"query budget exhausted"``.
 
+With a validity judge (:mod:`attack_recipe.evaluation.judge`; ``V`` = successes it accepted, ``J`` =
+successes it judged):
+
+* ``valid_success_rate`` = V / (S + F): the share of attacked examples turned into an adversarial
+  example the judge accepts; same denominator as ``attack_success_rate``, so it is never larger.
+* ``valid_successes`` = V, ``judged_successes`` = J, ``valid_share`` = V / J.
+* ``rejected_successes``: successful candidates a valid-only search rejected before it returned
+  (summed over examples; 0 when the search was not valid-only).
+* ``invalid_reasons``: rule -> number of judged-invalid successes it rejected (the reason's text
+  before ``:``, e.g. ``"antonym"``; a rule counts once per example).
+* ``judge``: ``{"on": bool, "valid_only": bool}``.
+
+Without a judge all of these but ``judge`` are ``None``: not measured, which is not 0.
+
 Rates are fractions in [0, 1] (``perturbed_word_pct`` and the time-split ``*_pct`` are percentages). A
 figure whose denominator is zero is ``None``, never 0 and never an exception.
 
@@ -49,6 +63,7 @@ import statistics
 from typing import Iterable
 
 from ..attacks.results import AttackResult, Status
+from .judge_files import reason_kind
 from .validity import summarize_validity
 
 #: ``reason`` of a failed result whose search stopped because the query budget ran out.
@@ -79,8 +94,19 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "paraphrase: original words not kept, by difflib word alignment)",
     "mean_similarity": "mean sentence-encoder similarity(original, perturbed) over successes that have one",
     "time_split": "seconds inside the victim, sentence encoder, language model, text generator "
-    "(paraphrases) and the rest, summed over all examples, with each share of the total in %",
+    "(paraphrases), validity judge and the rest, summed over all examples, with each share of the total in %",
     "budget_exhausted": "failed examples whose search stopped because the query budget ran out",
+    "valid_success_rate": "valid_successes / (succeeded + failed): attacked examples turned into an "
+    "adversarial example the validity judge accepts (same denominator as attack_success_rate); null without a judge",
+    "valid_successes": "successes the validity judge accepted (null without a judge)",
+    "judged_successes": "successes the validity judge gave a verdict (null without a judge)",
+    "valid_share": "valid_successes / judged_successes: how many successes are valid (null without a judge)",
+    "rejected_successes": "successful candidates a valid-only search rejected before returning, summed over "
+    "examples (null without a judge)",
+    "invalid_reasons": "judge rule -> judged-invalid successes it rejected (the reason up to ':', once per "
+    "example; null without a judge)",
+    "judge": "whether the validity judge was on and whether the search was valid-only (judge-rejected "
+    "successes are dead ends)",
     "validity": "over successes: distribution (n, mean, median, p10, p90) of the perplexity ratio "
     "perturbed/original under a causal LM, and of the similarity under a second encoder no recipe "
     "optimises against (n = 0 when the run did not measure validity)",
@@ -100,26 +126,56 @@ def _median(values: list[float], digits: int = 4) -> float | None:
 
 
 def time_split(results: Iterable[AttackResult]) -> dict[str, float | None]:
-    """Seconds in victim / encoder / LM / generator / rest summed over ``results``, with each share in %."""
-    victim = encoder = lm = generator = rest = total = 0.0
+    """Seconds in victim / encoder / LM / generator / judge / rest summed over ``results``, with each share in %."""
+    victim = encoder = lm = generator = judge = rest = total = 0.0
     for r in results:
         s = r.seconds
         victim += s.victim
         encoder += s.encoder
         lm += s.lm
         generator += s.generator
+        judge += s.judge
         rest += s.rest
         total += s.total
     out: dict[str, float | None] = {"total_seconds": round(total, 4)}
     for key, value in (("victim", victim), ("encoder", encoder), ("lm", lm), ("generator", generator),
-                       ("rest", rest)):
+                       ("judge", judge), ("rest", rest)):
         out[f"{key}_seconds"] = round(value, 4)
         out[f"{key}_pct"] = round(100.0 * value / total, 2) if total > 0 else None
     return out
 
 
-def summarize(results: Iterable[AttackResult]) -> dict:
-    """Every summary figure for ``results`` (see the module docstring for the exact definitions)."""
+def judge_figures(results: list[AttackResult], *, judge: bool, valid_only: bool) -> dict:
+    """The validity judge's figures (module docstring); ``None`` each when the run had no judge."""
+    succ = [r for r in results if r.status is Status.SUCCEEDED]
+    attempted = sum(r.status in (Status.SUCCEEDED, Status.FAILED) for r in results)
+    out: dict = {"judge": {"on": bool(judge), "valid_only": bool(judge and valid_only)}}
+    if not judge:
+        return out | dict.fromkeys(("valid_successes", "valid_success_rate", "judged_successes", "valid_share",
+                                    "rejected_successes", "invalid_reasons"))
+    judged = [r for r in succ if r.valid is not None]
+    valid = sum(r.valid for r in judged)
+    reasons: dict[str, int] = {}
+    for r in judged:
+        if not r.valid:
+            for kind in dict.fromkeys(reason_kind(x) for x in r.judgement.get("reasons", ())):
+                reasons[kind] = reasons.get(kind, 0) + 1
+    return out | {
+        "valid_successes": valid,
+        "valid_success_rate": _ratio(valid, attempted),
+        "judged_successes": len(judged),
+        "valid_share": _ratio(valid, len(judged)),
+        "rejected_successes": sum(r.rejected_successes for r in results),
+        "invalid_reasons": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
+    }
+
+
+def summarize(results: Iterable[AttackResult], *, judge: bool = False, valid_only: bool = False) -> dict:
+    """Every summary figure for ``results`` (see the module docstring for the exact definitions).
+
+    ``judge`` / ``valid_only``: whether the run had a validity judge and a valid-only search; the
+    results alone cannot tell a run without a judge from one whose judge saw no success.
+    """
     results = list(results)
     by_status: dict[Status, list[AttackResult]] = {s: [] for s in Status}
     for r in results:
@@ -154,4 +210,5 @@ def summarize(results: Iterable[AttackResult]) -> dict:
         "time_split": time_split(results),
         "budget_exhausted": sum(1 for r in fail if r.reason == BUDGET_REASON),
         "validity": summarize_validity(results),
+        **judge_figures(results, judge=judge, valid_only=valid_only),
     }

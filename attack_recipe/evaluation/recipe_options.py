@@ -44,3 +44,16 @@ def build_recipe(factory: Callable, name: str, options: dict[str, Any]):
             raise UsageError(f"recipe {name!r} takes no option {', '.join(map(repr, unknown))}; "
                              f"its options: {', '.join(accepted) or 'none'}")
     return factory(**options)
+
+
+#: Recipes whose edits the judge reads as something else than word swaps, so a valid-only search is
+#: not their default: character edits (typos are judged by their own rules and most survive anyway)
+#: and whole-text paraphrases (the word rules reject most rewrites). Tuned from measurements.
+_NOT_VALID_ONLY_BY_DEFAULT = frozenset({"deepwordbug", "textbugger", "paraphrase"})
+
+
+def valid_only_default(recipe_name: str) -> bool:
+    """Whether a run of ``recipe_name`` searches for judge-accepted successes only (``--valid-only``)
+    unless told otherwise: True for word-swap recipes (plugins included), False for character-level
+    (deepwordbug, textbugger) and paraphrase-only (paraphrase) recipes."""
+    return str(recipe_name) not in _NOT_VALID_ONLY_BY_DEFAULT

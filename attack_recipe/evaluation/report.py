@@ -3,6 +3,10 @@
 Everything is inline — plots are PNGs embedded as data URIs, styles in the page — so the file can be
 mailed or attached to a CI job. Each summary figure carries ``data-figure="<key>"`` with the value
 as shown, so a browser test can read the page back and compare it with ``summary.json``.
+
+The page leads with the valid success rate (successes the validity judge accepts, over attacked
+examples); each example shows its verdict and the judge's reasons, and radio buttons filter the
+examples by verdict with CSS alone (the page has no script).
 """
 
 from __future__ import annotations
@@ -23,12 +27,17 @@ REPORT_FILE = "report.html"
 
 #: (summary key, label, format) for the figures table; format "pct" for fractions, else a format string.
 FIGURES = (
+    ("valid_success_rate", "Valid success rate", "pct"),
     ("total", "Examples", "{}"),
     ("succeeded", "Succeeded", "{}"),
     ("failed", "Failed", "{}"),
     ("skipped", "Skipped (model already wrong)", "{}"),
     ("errors", "Errors", "{}"),
     ("attack_success_rate", "Attack success rate", "pct"),
+    ("judged_successes", "Successes judged", "{}"),
+    ("valid_successes", "Successes judged valid", "{}"),
+    ("valid_share", "Valid share of judged successes", "pct"),
+    ("rejected_successes", "Successes rejected during a valid-only search", "{}"),
     ("accuracy_before", "Accuracy before attack", "pct"),
     ("accuracy_under_attack", "Accuracy under attack", "pct"),
     ("mean_queries_per_success", "Queries per success (mean)", "{:.1f}"),
@@ -63,6 +72,27 @@ def diff_html(original: str, perturbed: str | None) -> str:
             parts.append(html.escape(word))
         parts.append(html.escape(a.separators[i + 1]))
     return "".join(parts)
+
+
+def verdict_of(result: AttackResult) -> dict[str, Any]:
+    """``{"kind": "valid" | "invalid" | "unjudged", "text": ..., "reasons": [...]}`` for the page."""
+    if result.valid is None:
+        return {"kind": "unjudged", "text": "not judged", "reasons": []}
+    reasons = list((result.judgement or {}).get("reasons") or ())
+    return {"kind": "valid" if result.valid else "invalid", "text": "valid" if result.valid else "invalid",
+            "reasons": reasons}
+
+
+def headline(summary: dict[str, Any]) -> str:
+    """One sentence: the valid success rate with its counts, then the raw rate."""
+    attacked = (summary.get("succeeded") or 0) + (summary.get("failed") or 0)
+    raw = f"attack success rate {format_figure(summary.get('attack_success_rate'), 'pct')} " \
+          f"({summary.get('succeeded') or 0} of {attacked} attacked)"
+    if summary.get("valid_successes") is None:
+        return f"Valid success rate – (run without the validity judge) · {raw}"
+    mode = " (valid-only search)" if (summary.get("judge") or {}).get("valid_only") else ""
+    return (f"Valid success rate {format_figure(summary.get('valid_success_rate'), 'pct')} "
+            f"({summary['valid_successes']} of {attacked} attacked){mode} · {raw}")
 
 
 def success_by_budget(results: Sequence[AttackResult]) -> list[tuple[int, float]]:
@@ -132,11 +162,13 @@ def write_report(run_dir: str | os.PathLike, *, max_examples: int = 200, label_n
         "before": f"{name(r.original_prediction)} ({format_figure(r.original_score, '{:.2f}')})",
         "after": f"{name(r.perturbed_prediction)} ({format_figure(r.perturbed_score, '{:.2f}')})",
         "diff": diff_html(r.original_text, r.perturbed_text),
+        "verdict": verdict_of(r),
     } for r in shown]
     split = summary.get("time_split") or {}
     time_line = "time: " + " · ".join(
         f"{part} {split.get(f'{part}_seconds', 0):.1f} s ({split.get(f'{part}_pct') or 0:.0f}%)"
-        for part in ("victim", "encoder", "lm", "rest"))
+        for part in ("victim", "encoder", "lm", "generator", "judge", "rest")
+        if part not in ("generator", "judge") or split.get(f"{part}_seconds"))
     validity = []
     for key, label in (("perplexity_ratio", "Perplexity ratio perturbed / original (SmolLM2-135M)"),
                        ("independent_similarity", "Similarity under multilingual-e5-small")):
@@ -148,6 +180,9 @@ def write_report(run_dir: str | os.PathLike, *, max_examples: int = 200, label_n
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
     page = env.get_template("report.html.j2").render(
         title=" · ".join(str(run.get(k)) for k in ("recipe", "model", "dataset") if run.get(k)) or run_dir.name,
+        headline=headline(summary),
+        judged=any(e["verdict"]["kind"] != "unjudged" for e in examples),
+        invalid_reasons=sorted((summary.get("invalid_reasons") or {}).items(), key=lambda kv: (-kv[1], kv[0])),
         subtitle=f"seed {run.get('seed')} · query budget {run.get('query_budget')} · "
                  f"finished {run.get('finished_at', '–')} · attack-recipe {run.get('package_version', '')}",
         figures=[{"key": k, "label": label, "text": format_figure(summary.get(k), fmt)} for k, label, fmt in FIGURES],

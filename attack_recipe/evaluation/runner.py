@@ -2,8 +2,15 @@
 
 :func:`prepare` loads the recipe first (cheap: a typo fails before any model loads), then the
 dataset, then the victim, checks they fit together, and aligns dataset labels with the victim's
-classes; :func:`execute` hands the result to the harness. Two steps, so that the CLI reports a
-loading error apart from a failure during the attack, and tests can substitute a prepared run.
+classes; :func:`execute` gives the attack the run's validity judge (unless ``judge=False``) and hands
+it to the harness. Two steps, so that the CLI reports a loading error apart from a failure during the
+attack, and tests can substitute a prepared run.
+
+The judge: one :class:`~attack_recipe.evaluation.judge.ValidityJudge` per run, built by
+:func:`new_judge` — the one place that makes it, so fast tests replace that function with
+:func:`attack_recipe.testing.judge.tiny_judge` (tests/conftest.py does) instead of loading spaCy,
+WordNet, GloVe, VADER, SmolLM2 and E5. Its resources load before the first example, so a missing one
+stops the run at once and loading is not billed to the first success.
 """
 
 from __future__ import annotations
@@ -113,8 +120,13 @@ def execute(prepared: PreparedRun, *, on_result: Callable | None = None):
     from .harness import run_dataset
 
     cfg = prepared.config
+    attack = prepared.attack
+    if cfg.judge:
+        attack = attack.with_judge(run_judge(prepared.victim), require_valid=cfg.resolved_valid_only)
+    elif getattr(attack, "judge", None) is not None:
+        attack = attack.with_judge(None)  # --no-judge: no verdicts and no valid-only search
     return run_dataset(
-        prepared.attack,
+        attack,
         prepared.victim,
         prepared.examples,
         seed=cfg.seed,
@@ -125,6 +137,46 @@ def execute(prepared: PreparedRun, *, on_result: Callable | None = None):
         overwrite=cfg.overwrite,
         validity=_validity_scorer() if cfg.validity else None,
     )
+
+
+def label_polarity(label_names) -> dict[int, int] | None:
+    """The judge's ``label_polarity`` for a victim: ``{index: -1 | +1}`` when its class names are
+    exactly "negative" and "positive" (in either order, any letter case), else None.
+
+    Only then is it certain which class is the positive one; a guess ("LABEL_1", "pos", three
+    classes) would make the judge's "sentiment weakened" rule fire on the wrong side, so it stays off.
+    """
+    names = [str(n).lower() for n in (label_names or ())]
+    if sorted(names) != ["negative", "positive"]:
+        return None
+    return {i: (1 if n == "positive" else -1) for i, n in enumerate(names)}
+
+
+def new_judge(**options):
+    """A :class:`~attack_recipe.evaluation.judge.ValidityJudge` with ``options``; its models load on
+    first use. The injection point for tests (same signature as ``testing.judge.tiny_judge``)."""
+    from .judge import ValidityJudge
+
+    return ValidityJudge(**options)
+
+
+def run_judge(victim):
+    """The run's judge for ``victim`` (label polarity from its class names), resources loaded now."""
+    from ..errors import AttackRecipeError
+
+    judge = new_judge(label_polarity=label_polarity(getattr(victim, "labels", None)))
+    parts = ["wordnet", "embedding", "lexicon", "tagger", "stopwords"]
+    if judge.fluency:
+        parts.append("lm")
+    if judge.similarity:
+        parts.append("encoder")
+    try:
+        for part in parts:
+            getattr(judge, part)  # each property loads its resource once
+    except AttackRecipeError:
+        logger.warning("the validity judge could not load its %s; --no-judge runs without verdicts", part)
+        raise
+    return judge
 
 
 def _validity_scorer():
