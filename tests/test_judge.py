@@ -96,11 +96,26 @@ def test_synonym_swap_accepted():
     assert v.signals["perplexity_ratio"] == 1.0 and v.signals["similarity"] == 0.97
 
 
-def test_close_vectors_without_wordnet_are_enough_only_between_content_words():
+def test_without_wordnet_only_a_spelling_variant_counts():
     judge = tiny_judge()
-    assert judge.judge("the movie was terrible", "the movie was horrible").valid   # cosine 0.94
-    weak = judge.judge("I love this airline", "I like this airline")               # cosine 0.77, no relation
+    assert judge.judge("the movie was terrible", "the movie was horrible").valid   # a shared synset
+    assert judge.judge("the theater was closed", "the theatre was closed").valid   # 1 edit, cosine 0.9
+    close = judge.judge("the second flight", "the third flight")                   # cosine 0.98, no relation
+    assert close.reasons == ("not a synonym: second -> third (no WordNet relation, cosine 0.98)",)
+    weak = judge.judge("I love this airline", "I like this airline")               # 2 edits of 4 letters
     assert not weak.valid and weak.reasons == ("not a synonym: love -> like (no WordNet relation, cosine 0.77)",)
+
+
+def test_a_hyponym_is_no_synonym_and_a_hypernym_needs_close_vectors():
+    from attack_recipe.evaluation.judge import JudgeThresholds
+
+    judge = tiny_judge()
+    up = judge.judge("the airline was late", "the carrier was late")              # hypernym, cosine 0.6
+    assert up.valid
+    down = judge.judge("the carrier was late", "the airline was late")            # hyponym
+    assert down.reasons == ("not a synonym: carrier -> airline (WordNet hyponym, cosine 0.60)",)
+    strict = tiny_judge(thresholds=JudgeThresholds(min_cosine_hypernym=0.7))
+    assert not strict.judge("the airline was late", "the carrier was late").valid
 
 
 def test_entity_mention_and_number_changes_rejected():

@@ -114,8 +114,10 @@ def test_valid_only_search_turns_rejected_successes_into_failures(tmp_path):
     assert (s["succeeded"], s["failed"]) == (1, 3)
     assert s["attack_success_rate"] == 0.25 and s["valid_success_rate"] == 0.25
     assert s["judged_successes"] == 1 and s["valid_share"] == 1.0
-    assert s["rejected_successes"] == 2 and s["invalid_reasons"] == {}
+    # the tiny judge's word rules reject good <-> bad already, so they are screened out unqueried
+    assert s["rejected_successes"] == 0 and s["invalid_reasons"] == {}
     assert s["judge"] == {"on": True, "valid_only": True}
+    assert sum(r.screened_out for r in read_results(tmp_path / "results.jsonl")) == 2
 
 
 def test_without_a_judge_the_judge_figures_are_null_not_zero():
@@ -155,8 +157,9 @@ def test_resume_keeps_the_verdicts(tmp_path):
 
     assert lines(tmp_path / "cut") == lines(tmp_path / "ref")
     assert [r.judgement for r in read_results(tmp_path / "cut" / "results.jsonl")][:2] == \
-        [None, {"valid": True, "reasons": []}]  # a failed after 1 rejection; b judged before the cut
-    assert outcome.summary["rejected_successes"] == 2 and outcome.summary["valid_successes"] == 1
+        [None, {"valid": True, "reasons": []}]  # a failed (its swap screened out); b judged before the cut
+    assert outcome.summary["valid_successes"] == 1
+    assert [r.screened_out for r in outcome.results][:3] == [1, 0, 1]
 
 
 @pytest.mark.parametrize("judge, valid_only, change", [

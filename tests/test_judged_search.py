@@ -92,7 +92,8 @@ def test_valid_only_search_fails_with_the_reason_when_every_success_is_rejected(
     result = attack(judge, require_valid=True).run(VICTIM, TEXT, 1)
     assert result.status is Status.FAILED
     assert result.rejected_successes == 2
-    assert result.reason == "no valid candidate reached the goal (2 rejected by the judge)"
+    assert result.reason == ("no valid candidate reached the goal (judge: 2 successes rejected, "
+                             "0 candidates screened out)")
     assert result.judgement is None
 
 
@@ -135,6 +136,7 @@ def test_valid_only_search_screens_every_candidate_and_never_walks_on_from_a_scr
     assert "meh film , fine" in judge.screened
     assert result.status is Status.FAILED
     assert "meh" not in (result.perturbed_text or "")
+    assert result.screened_out == 1 and result.rejected_successes == 1  # "meh" screened, "awful" rejected
     # without valid-only, the screen is not used at all
     judge2 = ScreeningJudge(banned={"awful"}, screen_banned={"meh"})
     attack(judge2).run(VICTIM, TEXT, 1)

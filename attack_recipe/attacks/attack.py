@@ -169,7 +169,7 @@ class Attack:
             best = self.search.search(ctx, initial)
         except VictimError as exc:
             return self._result(state, started, base, Status.ERROR, None, error=str(exc), reason="victim error")
-        judged = dict(rejected_successes=ctx.rejected)
+        judged = dict(rejected_successes=ctx.rejected, screened_out=ctx.screened_out)
         if best.success:
             similarity = self._report_similarity(state, text, best.text.text)
             if self.judge is not None:
@@ -179,8 +179,9 @@ class Attack:
                                 **judged)
         if state.out_of_budget:
             reason = "query budget exhausted"
-        elif ctx.rejected:
-            reason = f"no valid candidate reached the goal ({ctx.rejected} rejected by the judge)"
+        elif ctx.rejected or ctx.screened_out:
+            reason = (f"no valid candidate reached the goal (judge: {ctx.rejected} successes rejected, "
+                      f"{ctx.screened_out} candidates screened out)")
         else:
             reason = "no candidate reached the goal"
         return self._result(state, started, base, Status.FAILED, initial, best, reason=reason, **judged)

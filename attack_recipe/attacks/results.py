@@ -72,6 +72,8 @@ class AttackResult:
     judgement: dict | None = None
     #: successful candidates the judge rejected during a valid-only search (they were not returned)
     rejected_successes: int = 0
+    #: candidates a valid-only search dropped before querying them: the judge's word rules rejected them
+    screened_out: int = 0
 
     @property
     def valid(self) -> bool | None:

@@ -60,7 +60,8 @@ def _judge_mode(s: dict[str, Any]) -> str:
         return "off"
     if not judge.get("valid_only"):
         return "verdicts only"
-    return f"valid-only search, {s.get('rejected_successes') or 0} successes rejected"
+    return (f"valid-only search, {s.get('rejected_successes') or 0} successes rejected, "
+            f"{s.get('screened_out') or 0} candidates screened out")
 
 
 def _rows(s: dict[str, Any]) -> list[tuple[str, str]]:

@@ -17,8 +17,9 @@ How a pair is read (``judge_many``):
    "cooler") or *swap* (another word). Insertions and deletions are their own kind.
 3. Word rules. Protected tokens (@mentions, URLs, numbers, hashtags, named entities / proper nouns)
    may only get a readable typo. A swap is accepted only with positive evidence of synonymy — a
-   WordNet relation in the word's contextual sense *and* word vectors that agree, or (without WordNet)
-   very close vectors between content words — and none of: antonym, negation added/removed, polarity
+   WordNet relation in the word's contextual sense (a shared synset, a similar adjective or verb
+   group, a direct hypernym; never a hyponym) *and* word vectors that agree, or a spelling variant
+   (1-2 character edits, close vectors) — and none of: antonym, negation added/removed, polarity
    flipped/removed/added (VADER), part of speech or verb/noun form changed (spaCy, in context).
 4. Text rules: share of words changed, fluency (perplexity ratio under the causal LM) and meaning
    (cosine under the independent E5 encoder), both measured on the text with typos put back, so
@@ -52,10 +53,19 @@ class JudgeThresholds:
     """The judge's few numbers. Cosine thresholds are for the word-vector space in use (GloVe 6B-50d by
     default, where unrelated words often reach 0.7): recalibrate them for another space."""
 
-    #: a WordNet relation counts as a synonym only when the word vectors agree at least this much
-    min_cosine_with_wordnet: float = 0.5
-    #: without a WordNet relation, two content words must be at least this close
-    min_cosine_alone: float = 0.9
+    #: the word vectors must agree at least this much for a WordNet relation to count, per relation in
+    #: the word's contextual sense: a shared synset, an adjective's similar words / a verb group, a
+    #: direct hypernym (a more general word: "flight" -> "trip"). A hyponym (a more specific word:
+    #: "machine" -> "motor", "football" -> "soccer") never counts: it says something else.
+    min_cosine_synonym: float = 0.4
+    min_cosine_similar: float = 0.5
+    min_cosine_hypernym: float = 0.6
+    #: without a WordNet relation only a spelling variant counts ("cancelled" -> "canceled", "theater"
+    #: -> "theatre"): at most this many character edits (and at most a quarter of the word: "love" ->
+    #: "like" is no variant) and vectors this close. Close vectors alone are no
+    #: evidence ("second" -> "third" is 0.98 in GloVe).
+    max_variant_edits: int = 2
+    min_cosine_variant: float = 0.7
     #: |VADER score| below this is no sentiment; removing or adding one needs at least ``polarity_strong``
     polarity_neutral: float = 0.5
     polarity_strong: float = 1.0
@@ -359,10 +369,13 @@ class ValidityJudge:
                 p.reasons.append(f"sentiment weakened: {a.text} ({pa or 0:+.1f}) -> {b.text} ({pb or 0:+.1f})")
         if relation == "antonym":
             return
-        content = ws.bare(a.text) not in self.stopwords and ws.bare(b.text) not in self.stopwords
-        if relation is not None and cosine is not None and cosine >= th.min_cosine_with_wordnet:
+        needed = {"synonym": th.min_cosine_synonym, "similar": th.min_cosine_similar,
+                  "hypernym": th.min_cosine_hypernym}.get(relation or "")
+        if needed is not None and cosine is not None and cosine >= needed:
             return
-        if relation is None and content and cosine is not None and cosine >= th.min_cosine_alone:
+        longer = max(len(ws.bare(a.text)), len(ws.bare(b.text)))
+        if (relation is None and cosine is not None and cosine >= th.min_cosine_variant
+                and edits <= min(th.max_variant_edits, 0.25 * longer)):
             return
         evidence = f"WordNet {relation}" if relation else "no WordNet relation"
         p.reasons.append(f"not a synonym: {a.text} -> {b.text} ({evidence}, cosine "

@@ -37,6 +37,8 @@ successes it judged):
 * ``valid_successes`` = V, ``judged_successes`` = J, ``valid_share`` = V / J.
 * ``rejected_successes``: successful candidates a valid-only search rejected before it returned
   (summed over examples; 0 when the search was not valid-only).
+* ``screened_out``: candidates a valid-only search dropped unqueried because the judge's word rules
+  rejected a changed word (summed over examples).
 * ``invalid_reasons``: rule -> number of judged-invalid successes it rejected (the reason's text
   before ``:``, e.g. ``"antonym"``; a rule counts once per example).
 * ``judge``: ``{"on": bool, "valid_only": bool}``.
@@ -103,6 +105,8 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "valid_share": "valid_successes / judged_successes: how many successes are valid (null without a judge)",
     "rejected_successes": "successful candidates a valid-only search rejected before returning, summed over "
     "examples (null without a judge)",
+    "screened_out": "candidates a valid-only search dropped unqueried because the judge's word rules "
+    "rejected them, summed over examples (null without a judge)",
     "invalid_reasons": "judge rule -> judged-invalid successes it rejected (the reason up to ':', once per "
     "example; null without a judge)",
     "judge": "whether the validity judge was on and whether the search was valid-only (judge-rejected "
@@ -152,7 +156,7 @@ def judge_figures(results: list[AttackResult], *, judge: bool, valid_only: bool)
     out: dict = {"judge": {"on": bool(judge), "valid_only": bool(judge and valid_only)}}
     if not judge:
         return out | dict.fromkeys(("valid_successes", "valid_success_rate", "judged_successes", "valid_share",
-                                    "rejected_successes", "invalid_reasons"))
+                                    "rejected_successes", "screened_out", "invalid_reasons"))
     judged = [r for r in succ if r.valid is not None]
     valid = sum(r.valid for r in judged)
     reasons: dict[str, int] = {}
@@ -166,6 +170,7 @@ def judge_figures(results: list[AttackResult], *, judge: bool, valid_only: bool)
         "judged_successes": len(judged),
         "valid_share": _ratio(valid, len(judged)),
         "rejected_successes": sum(r.rejected_successes for r in results),
+        "screened_out": sum(r.screened_out for r in results),
         "invalid_reasons": dict(sorted(reasons.items(), key=lambda kv: (-kv[1], kv[0]))),
     }
 

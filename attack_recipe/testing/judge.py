@@ -187,17 +187,20 @@ def tiny_judge(**overrides):
     wordnet = TinyWordNet(
         {"good.a.01": ("a", ["good"]), "bad.a.01": ("a", ["bad"]), "movie.n.01": ("n", ["movie", "film"]),
          "love.v.01": ("v", ["love"]), "hate.v.01": ("v", ["hate"]), "like.v.01": ("v", ["like"]),
-         "buy.v.01": ("v", ["buy", "purchase"]), "terrible.a.01": ("a", ["terrible", "awful"]),
+         "buy.v.01": ("v", ["buy", "purchase"]), "terrible.a.01": ("a", ["terrible", "awful", "horrible"]),
          "horrible.a.01": ("a", ["horrible"]), "terrace.n.01": ("n", ["terrace"]),
          "airline.n.01": ("n", ["airline"]), "carrier.n.01": ("n", ["carrier"]),
          "city.n.01": ("n", ["chicago", "boston"]), "gate.n.01": ("n", ["gate"]),
-         "flight.n.01": ("n", ["flight"]), "trip.n.01": ("n", ["trip"]), "food.n.01": ("n", ["food"])},
+         "flight.n.01": ("n", ["flight"]), "trip.n.01": ("n", ["trip"]), "food.n.01": ("n", ["food"]),
+         "theater.n.01": ("n", ["theater"]), "theatre.n.01": ("n", ["theatre"]),
+         "second.a.01": ("a", ["second"]), "third.a.01": ("a", ["third"])},
         antonyms=[("good", "bad")], hypernyms=[("airline.n.01", "carrier.n.01")],
         inflections={"movies": "movie", "films": "film", "loved": "love", "bought": "buy"})
     embedding = TinyEmbedding({("good", "bad"): 0.8, ("movie", "film"): 0.85, ("love", "hate"): 0.7,
                                ("love", "like"): 0.77, ("buy", "purchase"): 0.8, ("terrible", "horrible"): 0.94,
                                ("terrible", "terrace"): 0.1, ("airline", "carrier"): 0.6,
-                               ("chicago", "boston"): 0.8, ("flight", "trip"): 0.7})
+                               ("chicago", "boston"): 0.8, ("flight", "trip"): 0.7,
+                               ("theater", "theatre"): 0.9, ("second", "third"): 0.98})
     lexicon = {"good": 1.9, "bad": -2.5, "love": 3.2, "hate": -2.7, "like": 1.5, "terrible": -2.1,
                "horrible": -2.5, "great": 3.1, "thanks": 1.9}
     tagger = TinyTagger({"the": ("DET", "DT"), "this": ("DET", "DT"), "was": ("AUX", "VBD"),
