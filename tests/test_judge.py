@@ -380,3 +380,19 @@ def test_real_judge_agrees_with_the_rated_development_pairs():
     a = agreement([r["verdict"] for r in rows], [v.valid for v in verdicts])
     assert a.n == 19
     assert a.agreement >= 0.94 and a.precision_valid >= 0.9, a
+
+
+def test_a_one_letter_slip_into_another_word_reads_as_a_typo_unless_it_turns_the_meaning():
+    judge = tiny_judge()
+    # both words known to the tiny WordNet, 4 letters, one substitution
+    slip = judge.judge("the good was late", "the food was late")
+    assert changes_of(slip)[0]["kind"] == "typo"
+    # "good" -> "bad" is an antonym and no slip; a one-letter negation change is never a typo
+    assert changes_of(judge.judge("this was good", "this was bad"))[0]["kind"] == "swap"
+
+
+def test_case_patterns():
+    from attack_recipe.evaluation.word_signals import case_pattern
+
+    assert [case_pattern(w) for w in ("las", "LAS", "Las", "LAbS", "DeflateGate", "I", "42")] == \
+        ["lower", "upper", "title", "mixed", "mixed", "title", "none"]

@@ -13,8 +13,10 @@ How a pair is read (``judge_many``):
 1. Align the two texts token by token (:mod:`attack_recipe.evaluation.text_diff`); case-only changes
    are no change.
 2. Classify each replacement: *typo* (the substitute is no dictionary word and within 1-2 character
-   edits), *garbled* (no dictionary word, further away), *inflection* (same base form: "cool" ->
-   "cooler") or *swap* (another word). Insertions and deletions are their own kind.
+   edits; or a dictionary word one slip away from a word of 4+ letters that does not turn the
+   meaning around, "made" -> "mad"; or a slip that breaks the word's case pattern, "LAS" -> "LAbS"),
+   *garbled* (no dictionary word, further away), *inflection* (same base form: "cool" -> "cooler")
+   or *swap* (another word). Insertions and deletions are their own kind.
 3. Word rules. Protected tokens (@mentions, URLs, numbers, hashtags, named entities / proper nouns)
    may only get a readable typo. A swap is accepted only with positive evidence of synonymy — a
    WordNet relation in the word's contextual sense (a shared synset, a similar adjective or verb
@@ -74,7 +76,7 @@ class JudgeThresholds:
     #: words swapped (not typos) and words changed in any way, as a share of the original's tokens;
     #: one change is always allowed
     max_swap_share: float = 0.25
-    max_change_share: float = 0.34
+    max_change_share: float = 0.5
     #: perplexity(swapped) / perplexity(original) under the causal LM
     max_perplexity_ratio: float = 2.0
     #: cosine(original, swapped) under the independent encoder (multilingual-e5; its band is 0.7-1.0)
@@ -310,12 +312,32 @@ class ValidityJudge:
 
     def _classify(self, a: Token, b: Token) -> tuple[str, int]:
         edits = ws.char_edits(a.text, b.text)
+        limit = ws.max_typo_edits(ws.bare(a.text))
         known = ws.is_known_word(b.text, self.wordnet, self.stopwords, self.lexicon)
         if not known:
-            return ("typo" if edits <= ws.max_typo_edits(ws.bare(a.text)) else "garbled"), edits
+            return ("typo" if edits <= limit else "garbled"), edits
         if ws.same_lemma(a.text, b.text, self.wordnet):
             return "inflection", edits
+        if edits <= limit and ws.case_pattern(b.text) == "mixed" != ws.case_pattern(a.text):
+            return "typo", edits  # "LAS" -> "LAbS": a slip of the keyboard, whatever word it spells
+        if edits == 1 and len(ws.bare(a.text)) >= 4 and not self._opposed(a.text, b.text):
+            # one slip in a word of 4+ letters reads as that word even when it spells another
+            # ("you just mad my day", "next tie my flight"), unless it turns the meaning around
+            return "typo", edits
         return "swap", edits
+
+    def _opposed(self, a: str, b: str) -> bool:
+        """Negation changed, an antonym, or polarity of opposite sign: a one-letter change a reader
+        takes at its word ("can't" -> "can", "love" -> "hate" is no typo, but neither is "good" -> "goad"
+        turned sour)."""
+        if ws.is_negation(a) != ws.is_negation(b):
+            return True
+        if ws.wordnet_relation(a, b, self.wordnet) == "antonym":
+            return True
+        th = self.thresholds
+        shift = ws.polarity_change(ws.polarity(a, self.lexicon, self.wordnet), ws.polarity(b, self.lexicon, self.wordnet),
+                                   th.polarity_neutral, th.polarity_strong)
+        return shift == "flip"
 
     def _replacement(self, p: _Pair, a: Token, b: Token, detail: dict, protected: str | None) -> None:
         th = self.thresholds

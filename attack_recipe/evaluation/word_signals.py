@@ -43,6 +43,20 @@ def max_typo_edits(word: str) -> int:
     return 1 if len(word) <= 4 else 2
 
 
+def case_pattern(word: str) -> str:
+    """"lower", "upper", "title" or "mixed" ("CamelCase", "LAbS"); "none" without letters."""
+    letters = [c for c in word if c.isalpha()]
+    if not letters:
+        return "none"
+    if all(c.islower() for c in letters):
+        return "lower"
+    if all(c.isupper() for c in letters):
+        return "upper" if len(letters) > 1 else "title"
+    if letters[0].isupper() and all(c.islower() for c in letters[1:]):
+        return "title"
+    return "mixed"
+
+
 def digits(word: str) -> tuple[str, ...]:
     """The numbers written in a token ("11am" -> ("11",)); a typo may not change them."""
     return tuple(_DIGITS.findall(word))
