@@ -242,6 +242,10 @@ def test_valid_only_defaults_per_recipe_and_needs_the_judge():
     assert RunConfig(recipe="deepwordbug").resolved_valid_only is False
     assert RunConfig(recipe="deepwordbug", valid_only=True).resolved_valid_only is True
     assert RunConfig(recipe="textfooler", judge=False).resolved_valid_only is False
+    # the strict preset asks for valid successes whatever the recipe; --allow-invalid still wins
+    assert RunConfig(recipe="paraphrase+swap", preset="strict").resolved_valid_only is True
+    assert valid_only_default("deepwordbug", "strict") and not valid_only_default("deepwordbug", None)
+    assert RunConfig(recipe="pwws", preset="strict", valid_only=False).resolved_valid_only is False
     with pytest.raises(UsageError, match="valid-only search needs the judge"):
         RunConfig(judge=False, valid_only=True)
 

@@ -69,9 +69,12 @@ def test_perplexity_constraint_against_the_original():
 def test_strict_preset_tightens_word_swap_recipes_only():
     strict = apply_preset(load_recipe("textfooler"), "strict")
     text = repr(strict)
-    assert "min_cos=0.9" in text and "threshold=0.98" in text and "PerplexityIncrease(max_ratio=2.0" in text
+    assert "min_cos=0.9" in text and "threshold=0.9," in text and "PerplexityIncrease(max_ratio=2.0" in text
+    assert "WordEmbeddingCosine(min_cos=0.9, embedding='counter-fitted-glove-50d')" in text
     assert text.count("SentenceSimilarity(") == 1 and strict.name == "textfooler+strict"
     assert "min_cos=0.9" in repr(apply_preset(load_recipe("pwws"), "strict"))
+    custom = apply_preset(load_recipe("textfooler", embedding="glove-6b-50d"), "strict")
+    assert "WordEmbeddingCosine(min_cos=0.9, embedding='glove-6b-50d')" in repr(custom)
     with pytest.raises(UsageError, match="edits characters"):
         apply_preset(load_recipe("deepwordbug"), "strict")
     with pytest.raises(UnknownNameError, match="Did you mean 'strict'"):

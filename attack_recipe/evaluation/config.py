@@ -107,7 +107,9 @@ class RunConfig:
         """Whether the run's search keeps only judge-accepted successes (never without the judge)."""
         if not self.judge:
             return False
-        return bool(valid_only_default(self.recipe) if self.valid_only is None else self.valid_only)
+        if self.valid_only is not None:
+            return bool(self.valid_only)
+        return valid_only_default(self.recipe, self.preset)
 
     @property
     def resolved_out_dir(self) -> Path:

@@ -52,8 +52,10 @@ def build_recipe(factory: Callable, name: str, options: dict[str, Any]):
 _NOT_VALID_ONLY_BY_DEFAULT = frozenset({"deepwordbug", "textbugger", "paraphrase"})
 
 
-def valid_only_default(recipe_name: str) -> bool:
+def valid_only_default(recipe_name: str, preset: str | None = None) -> bool:
     """Whether a run of ``recipe_name`` searches for judge-accepted successes only (``--valid-only``)
-    unless told otherwise: True for word-swap recipes (plugins included), False for character-level
-    (deepwordbug, textbugger) and paraphrase-only (paraphrase) recipes."""
-    return str(recipe_name) not in _NOT_VALID_ONLY_BY_DEFAULT
+    unless told otherwise: True for word-swap recipes (plugins included) and under the strict preset,
+    False for character-level (deepwordbug, textbugger) and paraphrase-only (paraphrase) recipes."""
+    from ..recipes.presets import VALID_ONLY_PRESETS
+
+    return preset in VALID_ONLY_PRESETS or str(recipe_name) not in _NOT_VALID_ONLY_BY_DEFAULT
