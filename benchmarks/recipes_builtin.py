@@ -61,7 +61,8 @@ def measure(recipe: str, args) -> dict:
     figures = {k: s.get(k) for k in (
         "succeeded", "failed", "skipped", "errors", "attack_success_rate", "accuracy_before",
         "accuracy_under_attack", "mean_queries_per_success", "median_queries_per_success", "seconds_per_success",
-        "perturbed_word_pct", "mean_similarity", "time_split", "mean_generated_per_attempt", "validity")}
+        "perturbed_word_pct", "mean_similarity", "time_split", "mean_generated_per_attempt", "validity",
+        "valid_successes", "valid_success_rate", "valid_share", "judge", "rejected_successes", "screened_out")}
     figures.update(
         violations=violations, num_examples=args.num_examples, seed=args.seed, model=args.model or "sentiment-minilm",
         wall_seconds=round(wall, 1), load_average_at_start=round(load_before, 2),
@@ -80,19 +81,27 @@ def _torch_threads():
     return sys.modules["torch"].get_num_threads()
 
 
+def valid_cell(f: dict) -> str:
+    """Valid success rate with its search mode; figures measured before the judge existed say so."""
+    if f.get("valid_success_rate") is None:
+        return "not judged (measured before the judge)"
+    mode = "valid-only search" if (f.get("judge") or {}).get("valid_only") else "verdicts only"
+    return f"{pct(f['valid_success_rate'])} ({mode})"
+
+
 def recipe_table(cards, figures: dict) -> str:
     """What each recipe is (from the code) and its headline figures (from the stored measurements)."""
-    head = ("| recipe | paper | transformation | constraints | search | box | success rate "
-            "| queries / success | s / success |")
-    rows = [head, "|---|---|---|---|---|---|---|---|---|"]
+    head = ("| recipe | paper | transformation | constraints | search | box | valid success rate (judge) "
+            "| success rate | queries / success | s / success |")
+    rows = [head, "|---|---|---|---|---|---|---|---|---|---|"]
     for card in cards:
         paper = f"[{card.paper}]({card.url})" if card.url else card.paper
         if card.name in figures:
             f = figures[card.name]
-            measured = (f"{pct(f.get('attack_success_rate'))} | {num(f.get('mean_queries_per_success'))} "
-                        f"| {num(f.get('seconds_per_success'), '.2f')}")
+            measured = (f"{valid_cell(f)} | {pct(f.get('attack_success_rate'))} "
+                        f"| {num(f.get('mean_queries_per_success'))} | {num(f.get('seconds_per_success'), '.2f')}")
         else:  # a new recipe: its components are known from the code, its figures come with a benchmark run
-            measured = f"{NOT_MEASURED} | — | —"
+            measured = f"{NOT_MEASURED} | — | — | —"
         rows.append(
             f"| `{card.name}` | {paper} | `{card.transformation}` | "
             + "<br>".join(f"`{c}`" for c in card.constraints)
@@ -102,7 +111,8 @@ def recipe_table(cards, figures: dict) -> str:
 
 
 def figures_table(figures: dict) -> str:
-    head = ("| recipe | success rate | acc. before → under attack | queries / success (mean, median) "
+    head = ("| recipe | valid success rate, valid share (judge) | success rate | acc. before → under attack "
+            "| queries / success (mean, median) "
             "| s / success | perturbed % | similarity | time: victim / encoder / LM / generator / rest "
             "| constraint violations | wall s (load avg at start) |")
     rows = [head, "|" + "---|" * (head.count(" | ") + 1)]
@@ -110,8 +120,10 @@ def figures_table(figures: dict) -> str:
         s = figures[recipe]
         split = s.get("time_split") or {}
         attempted = (s.get("succeeded") or 0) + (s.get("failed") or 0)
+        judged = "—" if s.get("valid_success_rate") is None else (
+            f"{pct(s['valid_success_rate'])} ({s['valid_successes']}/{attempted}), {pct(s['valid_share'])}")
         rows.append(
-            f"| {recipe} | {pct(s['attack_success_rate'])} ({s['succeeded']}/{attempted}) "
+            f"| {recipe} | {judged} | {pct(s['attack_success_rate'])} ({s['succeeded']}/{attempted}) "
             f"| {pct(s['accuracy_before'])} → {pct(s['accuracy_under_attack'])} "
             f"| {num(s['mean_queries_per_success'])}, {num(s['median_queries_per_success'])} "
             f"| {num(s['seconds_per_success'], '.2f')} | {num(s['perturbed_word_pct'])} "
