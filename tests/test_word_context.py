@@ -147,3 +147,30 @@ def test_real_tagger_reads_the_motivating_cases():
     firm = AttackedText("the firm hired two people")
     assert pos.filter([firm.replace_word(1, "loyal")]) == []
     assert pos.filter([firm.replace_word(1, "company")])
+
+
+@pytest.mark.parametrize("name", ["textfooler", "a2t", "genetic", "pso", "pwws", "bert-attack", "bae",
+                                  "paraphrase+swap"])
+def test_word_swap_recipes_read_words_in_context_by_default(name):
+    from attack_recipe import load_recipe
+    from attack_recipe.attacks.transformations.embedding_swap import WordSwapEmbedding
+
+    attack = load_recipe(name)
+    assert any(isinstance(p, ProtectedWords) for p in attack.pre_constraints)
+    assert not any(isinstance(p, ProtectedWords) for p in load_recipe(name, protect=False).pre_constraints)
+    t = attack.transformation
+    if isinstance(t, WordSwapEmbedding):
+        assert t.embedding == "counter-fitted-glove-50d" and t.inflect
+    if isinstance(t, WordSwapWordNet):
+        assert t.senses == "contextual" and t.inflect
+    if name in ("textfooler", "a2t", "bert-attack", "bae", "paraphrase+swap"):
+        assert any(isinstance(c, ContextualPartOfSpeech) and not c.allow_verb_noun_swap for c in attack.constraints)
+
+
+def test_the_papers_versions_stay_available():
+    from attack_recipe import load_recipe
+    from attack_recipe.constraints.part_of_speech import PartOfSpeech
+
+    assert load_recipe("pwws", senses="all").transformation.senses == "all"
+    tf = load_recipe("textfooler", pos_check="wordnet", embedding="glove-6b-50d", inflect=False)
+    assert any(isinstance(c, PartOfSpeech) for c in tf.constraints) and not tf.transformation.inflect
