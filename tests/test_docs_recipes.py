@@ -33,7 +33,8 @@ def test_measured_figures_are_of_registered_recipes_with_no_violations():
     figures = _benchmark_module().load_figures()
     assert set(figures) <= set(list_recipes()), "figures of a recipe that is not registered (renamed?)"
     for name, f in figures.items():
-        assert f["num_examples"] == 100 and f["seed"] == 0, name
+        # 100 held-out tweets; the slowest searches (population, generation) on 30 — the table says which
+        assert f["num_examples"] in (30, 100) and f["seed"] == 0, name
         assert f["violations"] == 0, name
         assert f["errors"] == 0, name
 
@@ -45,8 +46,8 @@ def test_a_recipe_without_figures_is_listed_as_not_measured():
     del figures["pwws"]
     table = bench.recipe_table(recipe_cards(), figures)
     row = next(line for line in table.splitlines() if line.startswith("| `pwws` |"))
-    assert "`WordSwapWordNet()`" in row and "`RepeatModification()`" in row
-    assert row.endswith(f"| {bench.NOT_MEASURED} | — | — |")
+    assert "`WordSwapWordNet(" in row and "`RepeatModification()`" in row
+    assert row.endswith(f"| {bench.NOT_MEASURED} | — | — | — |")
     assert bench.render(figures) != bench.docs_section(), "the docs test would not notice the change"
     assert [line for line in measured.splitlines() if "pwws" not in line] == \
         [line for line in table.splitlines() if "pwws" not in line]

@@ -177,7 +177,7 @@ def test_new_recipe_appears_in_the_docs_table_as_not_measured(typo_plugin):
     row = next(line for line in rendered.splitlines() if line.startswith("| `typo-demo` |"))
     assert "[Nobody & Example (2024)](https://example.org/typo-demo)" in row
     assert "RandomCharacterDeletion" in row and "`LevenshteinDistance(max_edit_distance=4)`" in row
-    assert "GreedyWordSwapWIR(wir_method='unk'" in row and row.endswith(f"| {bench.NOT_MEASURED} | — | — |")
+    assert "GreedyWordSwapWIR(wir_method='unk'" in row and row.endswith(f"| {bench.NOT_MEASURED} | — | — | — |")
     assert rendered != bench.docs_section()  # docs/recipes.md does not list it yet: the docs test would say so
 
 

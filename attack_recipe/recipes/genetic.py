@@ -70,6 +70,11 @@ from .word_context import protection
 
 VARIANTS = ("jia", "alzantot")
 
+#: Options for the conformance run on the toy victims (attack_recipe/testing/conformance.py): the toy
+#: victim only reads a small sentiment lexicon, and among the 8 counter-fitted neighbours of its
+#: words there is rarely a lexicon word of the other sign (GloVe's top 8 held antonyms), so give it 20.
+CONFORMANCE_OPTIONS = {"max_candidates": 20}
+
 
 def genetic(
     *,
