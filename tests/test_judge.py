@@ -396,3 +396,17 @@ def test_case_patterns():
 
     assert [case_pattern(w) for w in ("las", "LAS", "Las", "LAbS", "DeflateGate", "I", "42")] == \
         ["lower", "upper", "title", "mixed", "mixed", "title", "none"]
+
+
+def test_a_synonym_only_in_a_rare_sense_is_no_synonym():
+    from attack_recipe.evaluation.judge import JudgeThresholds
+    from attack_recipe.testing.judge import TinyEmbedding, TinyTagger, TinyWordNet
+
+    senses = {f"take.v.0{i}": ("v", ["take", f"other{i}"]) for i in range(1, 4)}
+    senses["take.v.04"] = ("v", ["take", "remove"])  # the fourth sense: rare
+    parts = dict(wordnet=TinyWordNet(senses), embedding=TinyEmbedding({("take", "remove"): 0.6}),
+                 tagger=TinyTagger({"i": ("PRON", "PRP"), "it": ("PRON", "PRP"), "take": ("VERB", "VBP"),
+                                    "remove": ("VERB", "VBP")}))
+    rare = tiny_judge(**parts).judge("I take it", "I remove it")
+    assert rare.reasons == ("not a synonym: take -> remove (WordNet rare-sense synonym, cosine 0.60)",)
+    assert tiny_judge(**parts, thresholds=JudgeThresholds(max_senses=4)).judge("I take it", "I remove it").valid

@@ -60,6 +60,9 @@ class JudgeThresholds:
     #: direct hypernym (a more general word: "flight" -> "trip"). A hyponym (a more specific word:
     #: "machine" -> "motor", "football" -> "soccer") never counts: it says something else.
     min_cosine_synonym: float = 0.4
+    #: the relation must hold in one of the original word's first this-many senses of its contextual
+    #: part of speech (WordNet orders senses by frequency): "take" -> "remove" (sense 17) does not count
+    max_senses: int = 3
     min_cosine_similar: float = 0.5
     min_cosine_hypernym: float = 0.6
     #: without a WordNet relation only a spelling variant counts ("cancelled" -> "canceled", "theater"
@@ -369,7 +372,7 @@ class ValidityJudge:
         if kind == "inflection":
             return
         # a swap: another word
-        relation = ws.wordnet_relation(a.text, b.text, self.wordnet, pos_a)
+        relation = ws.wordnet_relation(a.text, b.text, self.wordnet, pos_a, max_senses=th.max_senses)
         cosine = ws.word_cosine(a.text, b.text, self.embedding)
         pa = ws.polarity(a.text, self.lexicon, self.wordnet)
         pb = ws.polarity(b.text, self.lexicon, self.wordnet)

@@ -89,13 +89,19 @@ def is_negation(word: str) -> bool:
     return w in NEGATIONS or bare(word).endswith("n't")
 
 
-def wordnet_relation(a: str, b: str, wordnet: Any, upos: str | None = None) -> str | None:
+def wordnet_relation(a: str, b: str, wordnet: Any, upos: str | None = None,
+                     max_senses: int | None = None) -> str | None:
     """How WordNet relates ``b`` to ``a``: antonym, synonym, similar, hypernym, hyponym, or None.
 
     Antonyms are looked up across every sense (a swap to any sense's opposite is suspect). The other
     relations only count in the senses of ``a``'s contextual part of speech (``upos``, universal tags),
     so "firm" (NOUN, a company) is no synonym of "loyal" even though the adjective "firm" is. Hypernyms
     and hyponyms are direct ones (one step up or down the hierarchy).
+
+    With ``max_senses``, a relation found only through a sense of ``a`` beyond its first
+    ``max_senses`` (WordNet orders senses by frequency) comes back as ``"rare-sense <relation>"``:
+    "take" -> "remove" share only take's 17th verb sense, "time" -> "sentence" its 10th noun sense
+    (a prison term). A reader takes the word in its common sense, so such a swap changes the text.
     """
     wa, wb = bare(a), bare(b)
     b_forms = lemmas(wb, wordnet)
@@ -113,15 +119,24 @@ def wordnet_relation(a: str, b: str, wordnet: Any, upos: str | None = None) -> s
     allowed = WORDNET_POS.get(upos or "")
     in_sense = [s for s in synsets_a if allowed is None or s.pos() in allowed]
     targets = set(synsets_b)
-    if targets & set(in_sense):
+    common = in_sense if max_senses is None else in_sense[:max_senses]
+    found = _relation(common, targets)
+    if found is None and max_senses is not None:
+        rare = _relation(in_sense[max_senses:], targets)
+        return None if rare is None else f"rare-sense {rare}"
+    return found
+
+
+def _relation(senses: list, targets: set) -> str | None:
+    if targets & set(senses):
         return "synonym"
-    for s in in_sense:
+    for s in senses:
         if targets & set(s.similar_tos()) or targets & set(s.also_sees()) or targets & set(s.verb_groups()):
             return "similar"
-    for s in in_sense:
+    for s in senses:
         if targets & set(s.hypernyms() + s.instance_hypernyms()):
             return "hypernym"
-    for s in in_sense:
+    for s in senses:
         if targets & set(s.hyponyms() + s.instance_hyponyms()):
             return "hyponym"
     return None
