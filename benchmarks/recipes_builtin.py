@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/recipes_builtin.py                          # all recipes, 100 examples, seed 0
     .venv/bin/python benchmarks/recipes_builtin.py --recipes pwws bae       # some recipes; others keep their figures
     .venv/bin/python benchmarks/recipes_builtin.py --render --write-docs    # no runs: tables from the stored figures
+    .venv/bin/python benchmarks/recipes_builtin.py --from-run pwws=runs/pwws-100   # figures of a finished CLI run
 
 For each recipe: success rate, accuracy before/under attack, queries per success, seconds per
 success, perturbed-word %, similarity, where the time went (victim / encoder / LM / generator /
@@ -45,6 +46,14 @@ def share(x):
     return "—" if x is None else f"{x:.0f}%"
 
 
+#: summary.json figures kept per recipe
+FIGURE_KEYS = (
+    "succeeded", "failed", "skipped", "errors", "attack_success_rate", "accuracy_before",
+    "accuracy_under_attack", "mean_queries_per_success", "median_queries_per_success", "seconds_per_success",
+    "perturbed_word_pct", "mean_similarity", "time_split", "mean_generated_per_attempt", "validity",
+    "valid_successes", "valid_success_rate", "valid_share", "judge", "rejected_successes", "screened_out")
+
+
 def measure(recipe: str, args) -> dict:
     from attack_recipe.evaluation.config import RunConfig, execute, prepare
     from attack_recipe.evaluation.recheck import violated_constraints
@@ -58,11 +67,7 @@ def measure(recipe: str, args) -> dict:
     wall = time.perf_counter() - started
     s = outcome.summary
     violations = sum(bool(violated_constraints(prepared.attack, r)) for r in outcome.results)
-    figures = {k: s.get(k) for k in (
-        "succeeded", "failed", "skipped", "errors", "attack_success_rate", "accuracy_before",
-        "accuracy_under_attack", "mean_queries_per_success", "median_queries_per_success", "seconds_per_success",
-        "perturbed_word_pct", "mean_similarity", "time_split", "mean_generated_per_attempt", "validity",
-        "valid_successes", "valid_success_rate", "valid_share", "judge", "rejected_successes", "screened_out")}
+    figures = {k: s.get(k) for k in FIGURE_KEYS}
     figures.update(
         violations=violations, num_examples=args.num_examples, seed=args.seed, model=args.model or "sentiment-minilm",
         wall_seconds=round(wall, 1), load_average_at_start=round(load_before, 2),
@@ -72,6 +77,29 @@ def measure(recipe: str, args) -> dict:
     )
     print(f"{recipe}: done in {wall:.0f} s (errors {s['errors']}, skipped {s['skipped']}, "
           f"load average {load_before:.1f} at start)", flush=True)
+    return figures
+
+
+def figures_from_run(recipe: str, folder: Path) -> dict:
+    """Figures of a finished ``attack-recipe run`` of ``recipe`` with default options (the same
+    configuration ``measure`` uses), read from its folder instead of rerunning it. Wall seconds are
+    the examples' own seconds (model loading excluded); the load average at start is unknown."""
+    from attack_recipe import load_recipe
+    from attack_recipe.evaluation.recheck import violated_constraints
+    from attack_recipe.evaluation.records import read_results
+
+    s = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    results = read_results(folder / "results.jsonl")
+    attack = load_recipe(recipe)
+    figures = {k: s.get(k) for k in FIGURE_KEYS}
+    figures.update(
+        violations=sum(bool(violated_constraints(attack, r)) for r in results), num_examples=len(results),
+        seed=s["seed"], model=s.get("model") or "sentiment-minilm",
+        wall_seconds=round(sum(r.seconds.total for r in results), 1), load_average_at_start=None,
+        measured=dt.date.today().isoformat(), from_run=f"attack-recipe run --recipe {recipe} (folder {folder.name})",
+        machine=f"{platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} CPUs, no GPU",
+        torch_threads=None,
+    )
     return figures
 
 
@@ -176,6 +204,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=None,
                         help="torch CPU threads (e.g. 1 to run two recipes side by side on 2 cores); recorded")
     parser.add_argument("--render", action="store_true", help="run nothing; print the tables from --results")
+    parser.add_argument("--from-run", nargs="*", default=[], metavar="RECIPE=FOLDER",
+                        help="take a recipe's figures from a finished `attack-recipe run` folder (default options)")
     parser.add_argument("--write-docs", action="store_true", help="replace the generated section of docs/recipes.md")
     args = parser.parse_args()
 
@@ -185,7 +215,13 @@ def main() -> None:
         import torch
 
         torch.set_num_threads(args.threads)
-    if not args.render:
+    for spec in args.from_run:
+        recipe, folder = spec.split("=", 1)
+        figures[recipe] = figures_from_run(recipe, Path(folder))
+        results.mkdir(parents=True, exist_ok=True)
+        (results / f"{recipe}.json").write_text(json.dumps(figures[recipe], indent=1, sort_keys=True) + "\n",
+                                                encoding="utf-8")
+    if not args.render and not args.from_run:
         from attack_recipe import list_recipes
 
         results.mkdir(parents=True, exist_ok=True)
