@@ -33,8 +33,8 @@ def test_measured_figures_are_of_registered_recipes_with_no_violations():
     figures = _benchmark_module().load_figures()
     assert set(figures) <= set(list_recipes()), "figures of a recipe that is not registered (renamed?)"
     for name, f in figures.items():
-        # 100 held-out tweets; the slowest searches (population, generation) on 30 — the table says which
-        assert f["num_examples"] in (30, 100) and f["seed"] == 0, name
+        # 100 held-out tweets; the slowest (population, generation, LM candidates) on 30 or 50 — the table says which
+        assert f["num_examples"] in (30, 50, 100) and f["seed"] == 0, name
         assert f["violations"] == 0, name
         assert f["errors"] == 0, name
 
