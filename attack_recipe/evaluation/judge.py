@@ -60,11 +60,11 @@ class JudgeThresholds:
     #: direct hypernym (a more general word: "flight" -> "trip"). A hyponym (a more specific word:
     #: "machine" -> "motor", "football" -> "soccer") never counts: it says something else.
     min_cosine_synonym: float = 0.4
+    min_cosine_similar: float = 0.5
+    min_cosine_hypernym: float = 0.6
     #: the relation must hold in one of the original word's first this-many senses of its contextual
     #: part of speech (WordNet orders senses by frequency): "take" -> "remove" (sense 17) does not count
     max_senses: int = 3
-    min_cosine_similar: float = 0.5
-    min_cosine_hypernym: float = 0.6
     #: without a WordNet relation only a spelling variant counts ("cancelled" -> "canceled", "theater"
     #: -> "theatre"): at most this many character edits (and at most a quarter of the word: "love" ->
     #: "like" is no variant) and vectors this close. Close vectors alone are no
