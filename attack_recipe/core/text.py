@@ -75,6 +75,15 @@ def split_words(text: str) -> tuple[list[str], list[str]]:
     return words, seps
 
 
+def word_spans(text: "AttackedText") -> list[tuple[int, int]]:
+    """Character span ``(start, end)`` of every word of ``text`` in ``text.text``."""
+    spans, pos = [], len(text.separators[0])
+    for word, sep in zip(text.words, text.separators[1:]):
+        spans.append((pos, pos + len(word)))
+        pos += len(word) + len(sep)
+    return spans
+
+
 class AttackedText:
     """An immutable text plus the words its word grid started from.
 

@@ -38,6 +38,7 @@ import dataclasses
 import logging
 from typing import Any, Iterable, Mapping, Sequence
 
+from ..resources.pos import overlapping_tokens
 from . import word_signals as ws
 from .text_diff import Change, Token, diff_tokens, restore, tokenize
 
@@ -270,17 +271,8 @@ class ValidityJudge:
     @staticmethod
     def _token_tags(token: Token, tagged: list) -> tuple[str | None, str | None, str]:
         """(universal POS, Penn tag, entity type) of the spaCy token overlapping ``token`` most."""
-        best, best_overlap, ent = None, 0, ""
-        for t in tagged:
-            if t.end <= token.start:
-                continue
-            if t.start >= token.end:
-                break
-            overlap = min(t.end, token.end) - max(t.start, token.start)
-            if t.ent_type in ws.ENTITY_TYPES:
-                ent = t.ent_type
-            if overlap > best_overlap and t.text not in ("#", "@"):
-                best, best_overlap = t, overlap
+        best, ents, _ = overlapping_tokens(tagged, token.start, token.end)
+        ent = next((e for e in reversed(ents) if e in ws.ENTITY_TYPES), "")
         return (best.pos, best.tag, ent) if best is not None else (None, None, ent)
 
     def _protected(self, token: Token, pos: str | None, ent: str, shouting: bool) -> str | None:

@@ -122,3 +122,25 @@ def names_something(word: str, upos: str | None, ent_type: str, shouting: bool) 
         return True
     title = word[:1].isupper() and not word.isupper()
     return upos == "PROPN" and not shouting and title
+
+
+def overlapping_tokens(tokens: Sequence[TaggedToken], start: int, end: int, first: int = 0):
+    """The tagged tokens overlapping characters ``[start, end)``, scanned from index ``first``.
+
+    Returns ``(best, entity_types, first)``: the token that overlaps most (a bare "#" or "@" never
+    wins: the word is what follows it), the entity types of all overlapping tokens in order ("" for
+    none), and the index of the first token that ends after ``start`` — pass it back as ``first``
+    for the next, later span to scan a text once.
+    """
+    while first < len(tokens) and tokens[first].end <= start:
+        first += 1
+    best, best_overlap, ents = None, 0, []
+    j = first
+    while j < len(tokens) and tokens[j].start < end:
+        t = tokens[j]
+        ents.append(t.ent_type)
+        overlap = min(t.end, end) - max(t.start, start)
+        if overlap > best_overlap and t.text not in ("#", "@"):
+            best, best_overlap = t, overlap
+        j += 1
+    return best, ents, first

@@ -16,8 +16,8 @@ import functools
 from collections import OrderedDict
 from typing import Any, Sequence
 
-from ..core.text import AttackedText
-from .pos import is_shouting
+from ..core.text import AttackedText, word_spans
+from .pos import is_shouting, overlapping_tokens
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,31 +29,13 @@ class WordTag:
     ent: str = ""
 
 
-def _word_spans(text: AttackedText) -> list[tuple[int, int]]:
-    spans, at = [], len(text.separators[0])
-    for word, sep in zip(text.words, text.separators[1:]):
-        spans.append((at, at + len(word)))
-        at += len(word) + len(sep)
-    return spans
-
-
 def _align(spans: Sequence[tuple[int, int]], tokens: Sequence[Any]) -> tuple[WordTag, ...]:
     """For each word span, the tags of the spaCy token that overlaps it most (any overlapping
     token's entity type counts: "#NewYork" is one word, two tokens)."""
     out, k = [], 0
     for start, end in spans:
-        while k < len(tokens) and tokens[k].end <= start:
-            k += 1
-        best, best_overlap, ent = None, 0, ""
-        j = k
-        while j < len(tokens) and tokens[j].start < end:
-            t = tokens[j]
-            overlap = min(t.end, end) - max(t.start, start)
-            if t.ent_type and not ent:
-                ent = t.ent_type
-            if overlap > best_overlap and t.text not in ("#", "@"):
-                best, best_overlap = t, overlap
-            j += 1
+        best, ents, k = overlapping_tokens(tokens, start, end, k)
+        ent = next((e for e in ents if e), "")
         out.append(WordTag(best.pos, best.tag, ent) if best is not None else WordTag("", "", ent))
     return tuple(out)
 
@@ -92,7 +74,7 @@ class WordTagger:
                 lowered = t.text.lower()
                 plain.append(lowered if is_shouting(t.words) and len(lowered) == len(t.text) else t.text)
             for t, tokens in zip(todo.values(), self.tagger.tag_many(plain)):
-                self._cache[t.text] = _align(_word_spans(t), tokens)
+                self._cache[t.text] = _align(word_spans(t), tokens)
             while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         return [self._cache[t.text] for t in texts]

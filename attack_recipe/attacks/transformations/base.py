@@ -71,14 +71,14 @@ class WordSwap(Transformation):
         return word_tagger(self.tagger).tags([text])[0][index]
 
     def __call__(self, text: AttackedText, indices: Iterable[int], rng=None) -> list[AttackedText]:
+        if self.inflect:
+            from ...resources.inflection import inflect_like
         out: list[AttackedText] = []
         for index in indices:
             word = text.words[index]
             seen = {word}
             replacements = self.replacements(word, index, text, rng)
             if self.inflect and replacements:
-                from ...resources.inflection import inflect_like
-
                 tag = self.word_tag(text, index).tag
                 replacements = [match_case(word, inflect_like(new.lower(), tag)) for new in replacements]
             for new in replacements:

@@ -26,7 +26,7 @@ from typing import Iterable, Sequence
 
 from ...errors import UsageError
 from ...core.config_repr import config_repr
-from ...core.text import AttackedText
+from ...core.text import AttackedText, word_spans
 from ...resources.lazy import load_once
 from .base import WordSwap, match_case
 
@@ -52,15 +52,6 @@ def top_combinations(options: Sequence[Sequence[tuple[int, float]]], beam_width:
         if not beam:
             break
     return (beam if options else []), scored
-
-
-def word_spans(text: AttackedText) -> list[tuple[int, int]]:
-    """Character span of every word in ``text.text``."""
-    spans, pos = [], len(text.separators[0])
-    for word, sep in zip(text.words, text.separators[1:]):
-        spans.append((pos, pos + len(word)))
-        pos += len(word) + len(sep)
-    return spans
 
 
 class WordSwapMaskedLM(WordSwap):
