@@ -151,10 +151,12 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
     Started again with the same --out and the same configuration, a run resumes where it stopped.
     """
     from .evaluation.config import RunConfig, execute, prepare
+    from .evaluation.run_lock import ensure_folder_free
 
     with _logging_to_stderr(debug):
         try:
             config = RunConfig(**_with_mlm(config_fields), out_dir=out_dir, overwrite=overwrite, validity=validity)
+            ensure_folder_free(config.resolved_out_dir)  # before minutes of loading
             prepared = prepare(config)
         except Exception as exc:
             _fail(exc, debug)
@@ -195,7 +197,12 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
                                label_names=getattr(prepared.victim, "labels", None))
         from .evaluation.report import write_report
 
-        report = write_report(outcome.out_dir, label_names=getattr(prepared.victim, "labels", None))
+        try:
+            report = write_report(outcome.out_dir, label_names=getattr(prepared.victim, "labels", None))
+        except Exception as exc:  # the results are written; say so rather than end in a traceback
+            click.echo(f"results: {outcome.results_path}\nsummary: {outcome.summary_path}", err=True)
+            _fail(exc, debug)
+            return
         click.echo(f"results: {outcome.results_path}")
         click.echo(f"summary: {outcome.summary_path}")
         click.echo(f"report:  {report}")

@@ -8,7 +8,9 @@ propagate at once: every example would fail the same way.
 
 Results are written as they arrive (``results.jsonl``, fsynced per line), so an interrupted run
 loses nothing it finished; ``summary.json`` is written at the end, and also on Ctrl-C (with
-``"interrupted": true``) or when a usage error aborts the run (with ``"aborted"``).
+``"interrupted": true``) or when a usage error aborts the run (with ``"aborted"``). A run holds an
+exclusive lock on its folder (:mod:`.run_lock`): a second run on the same folder is refused at once
+instead of mixing its lines into the first one's.
 
 Resume: ``run.json`` records the configuration that defines the results (recipe and its full
 ``repr``, model, dataset, split, offset, seed, budget, whether a validity judge labelled the
@@ -33,6 +35,7 @@ from typing import Any, Callable, Iterable, Protocol
 from ..attacks.results import SCHEMA_VERSION, AttackResult, Status, TimeSplit
 from ..errors import AttackRecipeError, InputError, UsageError
 from .metrics import summarize
+from .run_lock import RunFolderLock
 from .records import ResultsWriter, drop_partial_tail, read_results, read_summary, write_summary
 
 logger = logging.getLogger(__name__)
@@ -100,10 +103,13 @@ def _error_result(victim, example, exc: BaseException, seconds: float) -> Attack
 def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None) -> AttackResult:
     started = time.perf_counter()
     try:
-        return attack.run(
+        result = attack.run(
             victim, example.text, example.label,
             example_id=str(example.id), seed=seed, query_budget=query_budget,
         )
+        if result.status is Status.ERROR:  # e.g. a victim that raised: the attack kept it as a result
+            logger.warning("example %s: %s: %s", example.id, result.reason, result.error)
+        return result
     except UsageError:
         raise  # the caller's configuration is wrong; every example would fail the same way
     except Exception as exc:
@@ -158,10 +164,20 @@ def run_dataset(
     info["valid_only"] = bool(getattr(attack, "require_valid", False))
     info["judge_config"] = repr(judge) if judge is not None else None
     out = Path(out_dir) if out_dir is not None else None
+    lock = RunFolderLock(out).acquire() if out is not None else None  # one run per folder
+    try:
+        return _run_locked(attack, victim, examples, info, out, seed=seed, query_budget=query_budget,
+                           on_result=on_result, overwrite=overwrite, validity=validity)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run_locked(attack, victim, examples, info, out, *, seed, query_budget, on_result, overwrite, validity):
+    """:func:`run_dataset` once it holds the folder's lock (if it writes one)."""
     writer = None
     results: list[AttackResult] = []
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
         fingerprint = {k: info.get(k) for k in FINGERPRINT_KEYS}
         if (out / RESULTS_FILE).exists() and not overwrite:
             results = _finished_results(out, fingerprint, examples)
@@ -217,7 +233,15 @@ def _finished_results(out: Path, fingerprint: dict[str, Any], examples: list) ->
             f"{out} holds {RESULTS_FILE} but no {RUN_FILE}, so the configuration that wrote it is unknown; "
             "refusing to mix results. Use another --out, or --overwrite to discard them."
         )
-    previous = read_summary(run_file)
+    try:
+        previous = read_summary(run_file)
+        if not isinstance(previous, dict):
+            raise ValueError(f"a JSON {type(previous).__name__}, not an object")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(
+            f"{run_file} is unreadable ({exc}), so the configuration of the results beside it is unknown; "
+            "refusing to mix results. Use another --out, or --overwrite to discard them."
+        ) from None
     changed = {k: (previous.get(k), fingerprint[k]) for k in fingerprint if previous.get(k) != fingerprint[k]}
     if changed:
         lines = "; ".join(f"{k}: {old!r} there, {new!r} now" for k, (old, new) in changed.items())
