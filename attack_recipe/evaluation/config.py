@@ -93,7 +93,7 @@ class RunConfig:
             raise UsageError("a valid-only search needs the judge: drop --no-judge, or pass --allow-invalid")
         options = tuple((str(k), v) for k, v in (self.recipe_options or ()))  # JSON gives lists back
         object.__setattr__(self, "recipe_options", options)
-        for name, low in (("num_examples", 1), ("offset", 0), ("query_budget", 1), ("batch_size", 1)):
+        for name, low in (("num_examples", 1), ("offset", 0), ("seed", 0), ("query_budget", 1), ("batch_size", 1)):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
                 raise UsageError(f"{name} must be an integer >= {low}, got {value!r}")
