@@ -14,7 +14,8 @@ from typing import Iterator
 import click
 
 from . import __version__
-from .evaluation.gate import DEFAULT_METRIC, METRICS  # light (no model code); the choices live there
+from .evaluation.config import DEFAULT_EXAMPLE_TIMEOUT  # light (no model code); the defaults live there
+from .evaluation.gate import DEFAULT_METRIC, METRICS
 
 KINDS = ("recipe", "transformation", "constraint", "search", "victim", "dataset")
 _KIND_ALIASES = {k + "s": k for k in KINDS} | {"searches": "search", "search-methods": "search", "models": "victim"}
@@ -122,6 +123,10 @@ def _config_options(f):
                      help="Keyword argument for the recipe, repeatable (e.g. -O max_candidates=20)."),
         click.option("--mlm", default=None, metavar="ID_OR_PATH",
                      help="Masked LM for bae / bert-attack (Hugging Face id or folder); same as -O mlm=..."),
+        click.option("--example-timeout", type=click.FloatRange(min=0), default=DEFAULT_EXAMPLE_TIMEOUT,
+                     show_default=True,
+                     metavar="SECONDS", help="Time limit per example; past it the example fails with reason "
+                     "'timeout' and the run goes on (0: no limit)."),
         click.option("--judge/--no-judge", default=True, show_default=True,
                      help="Give every success the validity judge's verdict (docs/judge.md; loads spaCy, WordNet, "
                           "GloVe, VADER, SmolLM2-135M and multilingual-e5-small) and report the valid success rate."),

@@ -100,12 +100,13 @@ def _error_result(victim, example, exc: BaseException, seconds: float) -> Attack
     )
 
 
-def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None) -> AttackResult:
+def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None,
+                time_limit: float | None = None) -> AttackResult:
     started = time.perf_counter()
     try:
         result = attack.run(
             victim, example.text, example.label,
-            example_id=str(example.id), seed=seed, query_budget=query_budget,
+            example_id=str(example.id), seed=seed, query_budget=query_budget, time_limit=time_limit,
         )
         if result.status is Status.ERROR:  # e.g. a victim that raised: the attack kept it as a result
             logger.warning("example %s: %s: %s", example.id, result.reason, result.error)
@@ -134,6 +135,7 @@ def run_dataset(
     on_result: Callable[[AttackResult], None] | None = None,
     overwrite: bool = False,
     validity=None,
+    time_limit: float | None = None,
 ) -> RunOutcome:
     """Attack every example in order and summarise the results.
 
@@ -142,6 +144,8 @@ def run_dataset(
     ``summary.json`` (:func:`~attack_recipe.evaluation.metrics.summarize` plus a ``"run"`` section
     built from ``run_info`` and the run's own facts). ``on_result`` is called after each example.
     ``validity`` (a :class:`~attack_recipe.evaluation.validity.ValidityScorer`) measures each success.
+    ``time_limit``: seconds per example, after which its result is ``failed`` with reason ``timeout``
+    (None: no limit). Not part of the resume fingerprint: a timeout depends on the machine anyway.
     """
     from .. import __version__
 
@@ -151,6 +155,7 @@ def run_dataset(
     info.update(
         seed=seed,
         query_budget=query_budget,
+        example_timeout=time_limit,
         attack=repr(attack),
         victim=getattr(victim, "name", type(victim).__name__),
         package_version=__version__,
@@ -167,13 +172,14 @@ def run_dataset(
     lock = RunFolderLock(out).acquire() if out is not None else None  # one run per folder
     try:
         return _run_locked(attack, victim, examples, info, out, seed=seed, query_budget=query_budget,
-                           on_result=on_result, overwrite=overwrite, validity=validity)
+                           on_result=on_result, overwrite=overwrite, validity=validity, time_limit=time_limit)
     finally:
         if lock is not None:
             lock.release()
 
 
-def _run_locked(attack, victim, examples, info, out, *, seed, query_budget, on_result, overwrite, validity):
+def _run_locked(attack, victim, examples, info, out, *, seed, query_budget, on_result, overwrite, validity,
+                time_limit):
     """:func:`run_dataset` once it holds the folder's lock (if it writes one)."""
     writer = None
     results: list[AttackResult] = []
@@ -201,7 +207,8 @@ def _run_locked(attack, victim, examples, info, out, *, seed, query_budget, on_r
 
     try:
         for example in todo:
-            result = _attack_one(attack, victim, example, seed=seed, query_budget=query_budget)
+            result = _attack_one(attack, victim, example, seed=seed, query_budget=query_budget,
+                                 time_limit=time_limit)
             if validity is not None:
                 result = validity.score(result)
             results.append(result)

@@ -148,6 +148,7 @@ def execute(prepared: PreparedRun, *, on_result: Callable | None = None):
         on_result=on_result,
         overwrite=cfg.overwrite,
         validity=_validity_scorer() if cfg.validity else None,
+        time_limit=cfg.example_timeout or None,
     )
 
 
