@@ -34,6 +34,7 @@ from typing import Any, Callable, Iterable, Protocol
 
 from ..attacks.results import SCHEMA_VERSION, AttackResult, Status, TimeSplit
 from ..errors import AttackRecipeError, InputError, UsageError
+from .display import visible
 from .metrics import summarize
 from .run_lock import RunFolderLock
 from .records import ResultsWriter, drop_partial_tail, read_results, read_summary, write_summary
@@ -109,7 +110,7 @@ def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None,
             example_id=str(example.id), seed=seed, query_budget=query_budget, time_limit=time_limit,
         )
         if result.status is Status.ERROR:  # e.g. a victim that raised: the attack kept it as a result
-            logger.warning("example %s: %s: %s", example.id, result.reason, result.error)
+            logger.warning("example %s: %s: %s", visible(str(example.id)), result.reason, visible(str(result.error)))
         return result
     except UsageError:
         raise  # the caller's configuration is wrong; every example would fail the same way
@@ -117,7 +118,7 @@ def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None,
         result = _error_result(victim, example, exc, time.perf_counter() - started)
         unexpected = not isinstance(exc, AttackRecipeError)
         logger.warning(
-            "example %s: %s", example.id, result.error,
+            "example %s: %s", visible(str(example.id)), visible(str(result.error)),
             exc_info=exc if unexpected and logger.isEnabledFor(logging.DEBUG) else None,
         )
         return result
