@@ -50,6 +50,10 @@ class ResourceNotFoundError(AttackRecipeError):
         super().__init__("\n".join(lines))
 
 
+class ModelLoadError(AttackRecipeError):
+    """A model that is there but cannot be loaded (weights refused as unsafe, corrupt files)."""
+
+
 class InputError(AttackRecipeError):
     """An example (text or label) that cannot be attacked as given."""
 

@@ -302,3 +302,31 @@ def test_builtin_victim_held_out_accuracy():
     probs = victim([e.text for e in test])
     accuracy = float((probs.argmax(axis=1) == np.array([e.label for e in test])).mean())
     assert accuracy >= 0.85, accuracy
+
+
+class _Unsafe:
+    """Unpickling this would call os.getcwd: the kind of object torch.load(weights_only=True) refuses."""
+
+    def __reduce__(self):
+        import os
+
+        return (os.getcwd, ())
+
+
+def test_weights_refused_as_unsafe_say_so(tiny_model_dir, tmp_path):
+    import shutil
+
+    import torch
+    from transformers import AutoModelForSequenceClassification
+
+    from attack_recipe.errors import ModelLoadError
+
+    folder = tmp_path / "unsafe"
+    shutil.copytree(tiny_model_dir, folder)
+    AutoModelForSequenceClassification.from_pretrained(folder).save_pretrained(folder, safe_serialization=False)
+    (folder / "model.safetensors").unlink(missing_ok=True)
+    weights = torch.load(folder / "pytorch_model.bin")
+    weights["payload"] = _Unsafe()
+    torch.save(weights, folder / "pytorch_model.bin")
+    with pytest.raises(ModelLoadError, match=r"refused when loading.*weights_only=True.*safe_serialization=True"):
+        HuggingFaceVictim.from_pretrained(folder)

@@ -52,15 +52,18 @@ def _align_labels(examples, label_names, victim) -> list:
     """Pass labels by *name* when the dataset names its classes and the victim knows those names.
 
     That protects against a dataset whose class order differs from the model's output columns.
-    Otherwise integer labels are used as column indices, as given.
+    Otherwise labels are passed as given: integers as column indices, strings as class names.
     """
     victim_labels = [str(x).lower() for x in getattr(victim, "labels", ())]
     names = [str(x) for x in (label_names or ())]
     if not names or not all(n.lower() in victim_labels for n in names):
         if names and victim_labels and [n.lower() for n in names] != victim_labels:
+            by_name = any(isinstance(e.label, str) for e in examples)
             logger.warning(
-                "dataset classes %s do not match the model's classes %s; integer labels are used as column indices",
+                "dataset classes %s do not match the model's classes %s; %s",
                 names, list(getattr(victim, "labels", ())),
+                "labels are matched to the model's classes by name, and an example whose label is not one of "
+                "them becomes an error" if by_name else "integer labels are used as column indices",
             )
         return [_Example(str(e.id), e.text, e.label) for e in examples]
     out = []

@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from ..errors import ResourceNotFoundError, UsageError
+from ..errors import ModelLoadError, ResourceNotFoundError, UsageError
 from ..resources.paths import looks_like_path
 
 
@@ -50,6 +50,20 @@ def _hub_error(spec: str, reason: str) -> ResourceNotFoundError:
     )
 
 
+def _weights_refused(source: str, exc: BaseException) -> ModelLoadError:
+    """transformers' "Unable to load weights ... from a TF 2.0 checkpoint" for a folder that is there:
+    almost always a ``.bin`` pickle that ``torch.load(weights_only=True)`` refuses (it holds objects
+    other than tensors, which unpickling would construct by running code), or a corrupt file."""
+    return ModelLoadError(
+        f"victim model {source!r}: the weights in {Path(source).resolve()} were refused when loading "
+        f"({_first_line(exc)}). A .bin checkpoint is a pickle, loaded with torch.load(weights_only=True), "
+        "which refuses one that holds anything but tensors because unpickling it could run code; or the "
+        "file is corrupt or cut short. If you trust the file, re-save the model from where it was trained "
+        "with save_pretrained(folder, safe_serialization=True) (model.safetensors); never load it unsafely "
+        "from an untrusted source."
+    )
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return f"{type(exc).__name__}: {text.splitlines()[0] if text else ''}"
@@ -68,6 +82,8 @@ def load_model_and_tokenizer(source: str, model_kwargs: dict[str, Any]):
         try:
             return load()
         except OSError as exc:
+            if "Unable to load weights" in str(exc):
+                raise _weights_refused(source, exc) from exc
             raise ResourceNotFoundError(
                 f"victim model {source!r}",
                 [f"model path {Path(source).resolve()}: {_first_line(exc)}"],
