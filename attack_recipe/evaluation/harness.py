@@ -2,7 +2,8 @@
 
 One bad example never ends the run: an :class:`~attack_recipe.errors.InputError`, another package
 error or an unexpected exception raised while attacking it becomes a result with status ``error``
-(and is logged), and the run goes on. Errors that are the *caller's* mistake
+(and is logged), and the run goes on. An example the dataset loader could not read (its ``problem``
+is set, e.g. "line 7: not valid JSON: ...") becomes such a result at once, without asking the victim. Errors that are the *caller's* mistake
 (:class:`~attack_recipe.errors.UsageError`, e.g. a white-box recipe against a black-box victim)
 propagate at once: every example would fail the same way.
 
@@ -48,6 +49,8 @@ FINGERPRINT_KEYS = ("recipe", "attack", "model", "victim", "dataset", "split", "
 
 
 class ExampleLike(Protocol):
+    """``id``, ``text`` and ``label``; optionally ``problem`` (why the loader could not read the row)."""
+
     id: str
     text: str
     label: int | str
@@ -75,17 +78,19 @@ def _utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _error_result(victim, example, exc: BaseException, seconds: float) -> AttackResult:
+def _error_result(victim, example, exc: BaseException, seconds: float, *, ask_victim: bool = True) -> AttackResult:
     if isinstance(exc, InputError):
         reason = "input error"
     elif isinstance(exc, AttackRecipeError):
         reason = "attack error"
     else:
         reason = "unexpected error"
-    try:
-        label = victim.label_index(example.label)
-    except Exception:  # the label itself may be what is wrong; -1 marks "not a class of the victim"
-        label = -1
+    label = -1  # -1 marks "not a class of the victim": the label itself may be what is wrong
+    if ask_victim:
+        try:
+            label = victim.label_index(example.label)
+        except Exception:
+            pass
     return AttackResult(
         example_id=str(example.id),
         original_text=example.text if isinstance(example.text, str) else str(example.text),
@@ -98,6 +103,10 @@ def _error_result(victim, example, exc: BaseException, seconds: float) -> Attack
 
 
 def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None) -> AttackResult:
+    problem = getattr(example, "problem", None)
+    if problem:  # the loader has warned with the count; the victim is not asked (its labels may need a request)
+        logger.debug("example %s: %s", example.id, problem)
+        return _error_result(victim, example, InputError(problem), 0.0, ask_victim=False)
     started = time.perf_counter()
     try:
         return attack.run(
