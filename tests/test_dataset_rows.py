@@ -65,6 +65,14 @@ def test_invalid_utf8_byte_in_jsonl_and_latin1_hint(tmp_path, caplog):
     assert "re-save it as UTF-8" in caplog.text
 
 
+def test_csv_record_the_parser_rejects_is_one_bad_row(tmp_path):
+    huge = "x" * 200_000  # over the csv module's field size limit
+    path = _write(tmp_path / "d.csv", f"text,label\n{huge},1\nfine,0\n")
+    loaded = load_dataset_examples(str(path))
+    assert loaded.examples[0].problem == "line 2: cannot parse as CSV: field larger than field limit (131072)"
+    assert (loaded.examples[1].text, loaded.examples[1].problem) == ("fine", None)
+
+
 def test_text_that_is_a_json_object_is_a_bad_row(tmp_path):
     path = _write(tmp_path / "d.jsonl", GOOD + '\n{"text": {"en": "hi"}, "label": 1}\n')
     loaded = load_dataset_examples(str(path))
