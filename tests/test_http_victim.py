@@ -191,6 +191,15 @@ def test_label_probe_that_never_works_names_the_url_and_the_answer(server):
     assert behaviour.requests == 2
 
 
+def test_harness_records_a_failed_probe_per_example_and_asks_once_per_example(server, tmp_path):
+    url, behaviour = server
+    behaviour.mode = "500"
+    outcome = run_dataset(character_attack(), HttpVictim(url, retries=1, **FAST), EXAMPLES[:2], out_dir=tmp_path)
+    assert [r.status for r in outcome.results] == [Status.ERROR, Status.ERROR]
+    assert "cannot learn the class names" in outcome.results[0].error and outcome.results[0].label == -1
+    assert behaviour.requests == 4  # two tries per example; the error result does not probe again
+
+
 def test_cli_stops_before_any_example_when_the_probe_fails(server, tmp_path):
     url, behaviour = server
     behaviour.mode = "500"

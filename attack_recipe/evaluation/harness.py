@@ -3,9 +3,9 @@
 One bad example never ends the run: an :class:`~attack_recipe.errors.InputError`, another package
 error or an unexpected exception raised while attacking it becomes a result with status ``error``
 (and is logged), and the run goes on. An example the dataset loader could not read (its ``problem``
-is set, e.g. "line 7: not valid JSON: ...") becomes such a result at once, without asking the victim. Errors that are the *caller's* mistake
-(:class:`~attack_recipe.errors.UsageError`, e.g. a white-box recipe against a black-box victim)
-propagate at once: every example would fail the same way.
+is set, e.g. "line 7: not valid JSON: ...") becomes such a result at once, without asking the
+victim. Errors that are the *caller's* mistake (:class:`~attack_recipe.errors.UsageError`, e.g. a
+white-box recipe against a black-box victim) propagate at once: every example would fail the same way.
 
 Results are written as they arrive (``results.jsonl``, fsynced per line), so an interrupted run
 loses nothing it finished; ``summary.json`` is written at the end, and also on Ctrl-C (with
@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
 from ..attacks.results import SCHEMA_VERSION, AttackResult, Status, TimeSplit
-from ..errors import AttackRecipeError, InputError, UsageError
+from ..errors import AttackRecipeError, InputError, UsageError, VictimError
 from .metrics import summarize
 from .records import ResultsWriter, drop_partial_tail, read_results, read_summary, write_summary
 
@@ -89,7 +89,7 @@ def _error_result(victim, example, exc: BaseException, seconds: float, *, ask_vi
     if ask_victim:
         try:
             label = victim.label_index(example.label)
-        except Exception:
+        except Exception:  # an unknown label, or a victim that cannot say its classes: keep -1
             pass
     return AttackResult(
         example_id=str(example.id),
@@ -116,7 +116,9 @@ def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None)
     except UsageError:
         raise  # the caller's configuration is wrong; every example would fail the same way
     except Exception as exc:
-        result = _error_result(victim, example, exc, time.perf_counter() - started)
+        # a victim that just failed (an http victim that cannot reach its server) is not asked again
+        result = _error_result(victim, example, exc, time.perf_counter() - started,
+                               ask_victim=not isinstance(exc, VictimError))
         unexpected = not isinstance(exc, AttackRecipeError)
         logger.warning(
             "example %s: %s", example.id, result.error,
