@@ -40,10 +40,13 @@ __all__ = sorted([*_LAZY, "load_recipe", "list_recipes", "__version__"])
 
 
 def load_recipe(name: str, **options):
-    """Build the registered recipe ``name`` (e.g. "textfooler"), passing ``options`` to its factory."""
+    """Build the registered recipe ``name`` (e.g. "textfooler"), passing ``options`` to its factory.
+
+    Options are checked as the CLI's ``-O`` are (name, type, range): a bad one raises ``UsageError``."""
+    from .evaluation.recipe_options import build_recipe
     from .registry import load
 
-    return load("recipe", name)(**options)
+    return build_recipe(load("recipe", name), name, options)
 
 
 def list_recipes() -> list[str]:

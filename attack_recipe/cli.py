@@ -14,7 +14,8 @@ from typing import Iterator
 import click
 
 from . import __version__
-from .evaluation.gate import DEFAULT_METRIC, METRICS  # light (no model code); the choices live there
+from .evaluation.config import DEFAULT_EXAMPLE_TIMEOUT  # light (no model code); the defaults live there
+from .evaluation.gate import DEFAULT_METRIC, METRICS
 
 KINDS = ("recipe", "transformation", "constraint", "search", "victim", "dataset")
 _KIND_ALIASES = {k + "s": k for k in KINDS} | {"searches": "search", "search-methods": "search", "models": "victim"}
@@ -132,7 +133,8 @@ def _config_options(f):
         click.option("--split", default="test", show_default=True),
         click.option("--num-examples", type=click.IntRange(min=1), default=50, show_default=True),
         click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True),
-        click.option("--seed", type=int, default=0, show_default=True),
+        click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
+                     help="Seed of every example's randomness (an integer >= 0)."),
         click.option("--query-budget", type=click.IntRange(min=1), default=None,
                      help="Max unique victim queries per example."),
         click.option("--text-column", default=None, help="Column holding the text (csv/jsonl/HF datasets)."),
@@ -146,6 +148,10 @@ def _config_options(f):
                      help="Keyword argument for the recipe, repeatable (e.g. -O max_candidates=20)."),
         click.option("--mlm", default=None, metavar="ID_OR_PATH",
                      help="Masked LM for bae / bert-attack (Hugging Face id or folder); same as -O mlm=..."),
+        click.option("--example-timeout", type=click.FloatRange(min=0), default=DEFAULT_EXAMPLE_TIMEOUT,
+                     show_default=True,
+                     metavar="SECONDS", help="Time limit per example; past it the example fails with reason "
+                     "'timeout' and the run goes on (0: no limit)."),
         click.option("--judge/--no-judge", default=True, show_default=True,
                      help="Give every success the validity judge's verdict (docs/judge.md; loads spaCy, WordNet, "
                           "GloVe, VADER, SmolLM2-135M and multilingual-e5-small) and report the valid success rate."),
@@ -179,10 +185,12 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
     Started again with the same --out and the same configuration, a run resumes where it stopped.
     """
     from .evaluation.config import RunConfig, execute, prepare
+    from .evaluation.run_lock import ensure_folder_free
 
     with _logging_to_stderr(debug):
         try:
             config = RunConfig(**_with_mlm(config_fields), out_dir=out_dir, overwrite=overwrite, validity=validity)
+            ensure_folder_free(config.resolved_out_dir)  # before minutes of loading
             prepared = prepare(config)
         except Exception as exc:
             _fail(exc, debug)
@@ -223,7 +231,12 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
                                label_names=getattr(prepared.victim, "labels", None))
         from .evaluation.report import write_report
 
-        report = write_report(outcome.out_dir, label_names=getattr(prepared.victim, "labels", None))
+        try:
+            report = write_report(outcome.out_dir, label_names=getattr(prepared.victim, "labels", None))
+        except Exception as exc:  # the results are written; say so rather than end in a traceback
+            click.echo(f"results: {outcome.results_path}\nsummary: {outcome.summary_path}", err=True)
+            _fail(exc, debug)
+            return
         click.echo(f"results: {outcome.results_path}")
         click.echo(f"summary: {outcome.summary_path}")
         click.echo(f"report:  {report}")

@@ -62,3 +62,54 @@ def test_compare_tolerances():
     assert compare(base, {"attack_success_rate": 0.45, "mean_queries_per_success": 80.0}, t).passed
     v = compare(base, {"attack_success_rate": 0.46, "mean_queries_per_success": 79.0}, t)
     assert not v.passed and len(v.reasons) == 2
+
+
+def _record(tmp_path, data, *extra):
+    path = tmp_path / "opts.json"
+    result = CliRunner().invoke(main, ["baseline", "--recipe", "deepwordbug", "--model", "toy-sentiment",
+                                       "--dataset", str(data), "--num-examples", "6", *extra,
+                                       "--output", str(path), "--out", str(tmp_path / "b")])
+    assert result.exit_code == 0, result.output
+    return path
+
+
+@pytest.fixture
+def data_csv(tmp_path):
+    data = tmp_path / "data.csv"
+    with open(data, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["text", "label"])
+        w.writerows(SENTIMENT_EXAMPLES)
+    return data
+
+
+def test_recipe_options_round_trip_through_the_gate(tmp_path, data_csv):
+    """A baseline recorded with -O reruns with -O: the same model passes with identical figures."""
+    path = _record(tmp_path, data_csv, "-O", "max_edit_distance=1")
+    recorded = json.loads(path.read_text())
+    assert recorded["config"]["recipe_options"] == [["max_edit_distance", 1]]
+    assert "max_edit_distance=1" in recorded["attack"]
+    result = CliRunner().invoke(main, ["check", "--baseline", str(path), "--out", str(tmp_path / "c")])
+    assert result.exit_code == 0, result.output
+    verdict = json.loads((tmp_path / "c" / "verdict.json").read_text())
+    assert verdict["passed"] and verdict["baseline"] == verdict["current"]
+
+
+def test_check_refuses_an_attack_it_cannot_reproduce(tmp_path, data_csv):
+    path = _record(tmp_path, data_csv, "-O", "max_edit_distance=1")
+    old_style = json.loads(path.read_text())
+    del old_style["config"]["recipe_options"]  # as written before options were pinned
+    path.write_text(json.dumps(old_style))
+    result = CliRunner().invoke(main, ["check", "--baseline", str(path), "--out", str(tmp_path / "c")])
+    assert result.exit_code == 2, result.output
+    assert "cannot reproduce the attack" in result.output and "max_edit_distance" in result.output
+    assert not (tmp_path / "c" / "results.jsonl").exists()  # refused before attacking anything
+
+
+def test_check_refuses_when_the_dataset_changed(tmp_path, data_csv):
+    path = _record(tmp_path, data_csv)
+    rows = data_csv.read_text().splitlines()
+    data_csv.write_text("\n".join([rows[0], rows[2], rows[1], *rows[3:]]) + "\n")  # two rows swapped
+    result = CliRunner().invoke(main, ["check", "--baseline", str(path), "--out", str(tmp_path / "c")])
+    assert result.exit_code == 2, result.output
+    assert "the examples differ" in result.output

@@ -1,6 +1,6 @@
 """One conformance test over every registered recipe, on the toy victim (seconds).
 
-Each recipe must build, show its configuration in ``repr``, run, honour its constraints on the
+Each recipe must build, show its configuration in ``repr`` (the same before and after it ran), run, honour its constraints on the
 result (re-checked independently of the search), move the score or report Failed/Skipped, and
 respect a query budget exactly.
 """
@@ -44,7 +44,8 @@ def victim_for(attack, victims):
 def test_recipe_conforms(name, victims, fast_options):
     attack = load_recipe(name, **fast_options(name))
     victim = victim_for(attack, victims)
-    assert name in repr(attack) and "constraints=" in repr(attack)
+    before = repr(attack)
+    assert name in before and "constraints=" in before
     statuses = []
     for i, (text, label) in enumerate(SENTIMENT_EXAMPLES[:6]):
         r = attack.run(victim, text, label, example_id=f"ex{i}", seed=0)
@@ -55,6 +56,8 @@ def test_recipe_conforms(name, victims, fast_options):
             assert victim([r.perturbed_text])[0].argmax() != label
             assert violated_constraints(attack, r) == []
     assert Status.SUCCEEDED in statuses, f"{name} never succeeded on the toy victim"
+    # the repr is a resume fingerprint and what the gate compares: loading resources must not change it
+    assert repr(attack) == before
 
 
 @pytest.mark.parametrize("budget", [5, 50])

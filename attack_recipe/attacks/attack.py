@@ -13,8 +13,9 @@ from typing import Sequence
 from ..constraints.base import Constraint, PreConstraint
 from ..errors import InputError, VictimError
 from .capabilities import check_capabilities
+from .deadline import ALARM_GRACE, Deadline, ExampleTimeout, alarm
 from .goals import Goal, Untargeted
-from .results import AttackResult, Status
+from .results import BUDGET_REASON, TIMEOUT_REASON, AttackResult, Status
 from .search.base import SearchContext, SearchMethod
 from .state import RunState
 from ..core.text import AttackedText
@@ -128,12 +129,16 @@ class Attack:
         example_id: str = "0",
         seed: int = 0,
         query_budget: int | None = None,
+        time_limit: float | None = None,
     ) -> AttackResult:
         """Attack one example.
 
         Raises :class:`InputError` for an input that cannot be attacked (empty, too long, unknown
         label) and :class:`WhiteBoxRequiredError` if the search needs gradients the victim lacks.
-        A victim that fails mid-attack yields a result with status ``error`` and the reason.
+        A victim that fails mid-attack yields a result with status ``error`` and the reason. After
+        ``time_limit`` seconds the search stops and the result is ``failed`` with reason ``timeout``
+        (:mod:`~attack_recipe.attacks.deadline`: checked at every step; a victim call that hangs is
+        interrupted a few seconds later where the platform allows).
         """
         started = time.perf_counter()
         if not isinstance(text, str) or not text.strip():
@@ -151,22 +156,36 @@ class Attack:
         check_capabilities(self, victim)  # before the first query, against the victim protocol
         if query_budget is not None and query_budget < 1:
             raise InputError(f"query budget must be >= 1, got {query_budget}")
+        if time_limit is not None and not time_limit > 0:
+            raise InputError(f"time limit must be > 0 seconds, got {time_limit}")
 
         for constraint in self.constraints:
             constraint.reset()  # each example's result depends on that example alone
         if self._similarity_model not in (_DEFAULT, None) and hasattr(self._similarity_model, "clear_cache"):
             self._similarity_model.clear_cache()
-        state = RunState(victim, self.goal, label_index, example_rng(seed, example_id), query_budget)
+        deadline = Deadline(time_limit) if time_limit is not None else None
+        state = RunState(victim, self.goal, label_index, example_rng(seed, example_id), query_budget,
+                         deadline=deadline)
         base = dict(example_id=str(example_id), original_text=text, label=label_index,
                     num_words=original.num_words, target=self.goal.target())
         try:
-            initial = state.evaluate([original])[0]
+            with alarm(time_limit + ALARM_GRACE if time_limit is not None else None):
+                return self._attack(state, started, base, original, text)
+        except ExampleTimeout:
+            return self._result(state, started, base, Status.FAILED, state.initial, reason=TIMEOUT_REASON)
+
+    def _attack(self, state: RunState, started: float, base: dict, original: AttackedText,
+                text: str) -> AttackResult:
+        """:meth:`run` once the input is checked: the search and its result."""
+        try:
+            initial = state.initial = state.evaluate([original])[0]
             if initial.success:
                 return self._result(state, started, base, Status.SKIPPED, initial,
                                     reason="goal already met on the original text")
             ctx = SearchContext(state, self.transformation, self.pre_constraints, self.constraints,
                                 judge=self.judge, require_valid=self.require_valid, original=text)
             best = self.search.search(ctx, initial)
+            state.deadline = None  # what the search found in time is kept: judging it is not cut short
         except VictimError as exc:
             return self._result(state, started, base, Status.ERROR, None, error=str(exc), reason="victim error")
         judged = dict(rejected_successes=ctx.rejected, screened_out=ctx.screened_out)
@@ -178,7 +197,7 @@ class Attack:
             return self._result(state, started, base, Status.SUCCEEDED, initial, best, similarity=similarity,
                                 **judged)
         if state.out_of_budget:
-            reason = "query budget exhausted"
+            reason = BUDGET_REASON
         elif ctx.rejected or ctx.screened_out:
             reason = (f"no valid candidate reached the goal (judge: {ctx.rejected} successes rejected, "
                       f"{ctx.screened_out} candidates screened out)")

@@ -16,6 +16,12 @@ from ..core.steps import EditStep, step_from_json
 SCHEMA_VERSION = 1
 
 
+#: ``reason`` of a failed result whose search stopped because the query budget ran out
+BUDGET_REASON = "query budget exhausted"
+#: ``reason`` of a failed result whose search stopped at the example's time limit (attacks/deadline.py)
+TIMEOUT_REASON = "timeout"
+
+
 class Status(str, enum.Enum):
     SUCCEEDED = "succeeded"  # the goal was reached
     FAILED = "failed"  # the search ended (or ran out of budget) without reaching the goal

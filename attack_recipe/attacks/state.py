@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Iterator, Sequence
 
+from .deadline import Deadline
 from .goals import Goal
 from .results import TimeSplit
 from ..core.text import AttackedText
@@ -80,6 +81,14 @@ class RunState:
     #: text -> similarity score recorded by a sentence-similarity constraint (for picking among successes)
     similarity: dict = field(default_factory=dict)
     _cache: dict = field(default_factory=dict)
+    #: the example's time limit (attacks/deadline.py); checked before every victim batch
+    deadline: Deadline | None = None
+    #: the original text's score, once known (a result cut short by the time limit reports it)
+    initial: Scored | None = None
+
+    def check_deadline(self) -> None:
+        if self.deadline is not None:
+            self.deadline.check()
 
     @property
     def remaining_budget(self) -> int | None:
@@ -106,6 +115,7 @@ class RunState:
             seen.add(text)
         if new:
             for chunk in batches(new, getattr(self.victim, "batch_size", 32) or 32):
+                self.check_deadline()
                 with self.timers.measure("victim"):
                     probs = self.victim(chunk)
                 for text, row in zip(chunk, probs):

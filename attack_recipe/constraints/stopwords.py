@@ -13,6 +13,7 @@ class StopwordModification(PreConstraint):
 
     def __init__(self, stopwords: Iterable[str] | None = None):
         self._stopwords = frozenset(w.lower() for w in stopwords) if stopwords is not None else None
+        self._default = stopwords is None  # the repr must not change when the default list loads
 
     @property
     def stopwords(self) -> frozenset[str]:
@@ -27,5 +28,5 @@ class StopwordModification(PreConstraint):
         return {i for i, w in enumerate(text.words) if w.lower() not in stop}
 
     def __repr__(self) -> str:
-        source = "default list" if self._stopwords is None else f"{len(self._stopwords)} words"
+        source = "default list" if self._default else f"{len(self._stopwords)} words"
         return f"StopwordModification({source})"

@@ -16,6 +16,7 @@ option parsing and recipe building (:func:`parse_recipe_option`, :func:`build_re
 from __future__ import annotations
 
 import dataclasses
+import math
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,6 +28,10 @@ from .recipe_options import valid_only_default
 DEFAULT_RECIPE = "textfooler"
 DEFAULT_MODEL = "sentiment-minilm"
 DEFAULT_DATASET = "tweets"  # the built-in victim's own test set, used only when no model is given
+#: seconds one example may take before its result is ``failed`` with reason ``timeout``: far above what
+#: a normal example needs (seconds; a minute for a long text on a transformer victim), low enough
+#: that one pathological row cannot hold a run for hours
+DEFAULT_EXAMPLE_TIMEOUT = 300.0
 
 
 def sanitise(name: str, max_len: int = 60) -> str:
@@ -71,6 +76,8 @@ class RunConfig:
     #: search for judge-accepted successes only (rejected ones are dead ends); None: the recipe's
     #: default (recipe_options.valid_only_default). Needs the judge.
     valid_only: bool | None = None
+    #: seconds per example before it fails with reason "timeout"; 0 or None: no limit
+    example_timeout: float | None = DEFAULT_EXAMPLE_TIMEOUT
     #: keyword arguments for the recipe factory, as (name, value) pairs, e.g. (("mlm", "bert-base-uncased"),)
     recipe_options: tuple[tuple[str, Any], ...] = ()
     #: options of an http(s) victim (models/http.py), None: HttpVictim's defaults. Seconds per
@@ -105,7 +112,11 @@ class RunConfig:
             raise UsageError("a valid-only search needs the judge: drop --no-judge, or pass --allow-invalid")
         options = tuple((str(k), v) for k, v in (self.recipe_options or ()))  # JSON gives lists back
         object.__setattr__(self, "recipe_options", options)
-        for name, low in (("num_examples", 1), ("offset", 0), ("query_budget", 1), ("batch_size", 1)):
+        timeout = self.example_timeout
+        if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                    or not math.isfinite(timeout) or timeout < 0):
+            raise UsageError(f"example_timeout must be a number of seconds >= 0 (0: no limit), got {timeout!r}")
+        for name, low in (("num_examples", 1), ("offset", 0), ("seed", 0), ("query_budget", 1), ("batch_size", 1)):
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
                 raise UsageError(f"{name} must be an integer >= {low}, got {value!r}")
@@ -162,5 +173,5 @@ class RunConfig:
 from .recipe_options import build_recipe, parse_recipe_option  # noqa: E402
 from .runner import PreparedRun, execute, prepare, run_from_config  # noqa: E402
 
-__all__ = ["DEFAULT_DATASET", "DEFAULT_MODEL", "DEFAULT_RECIPE", "PreparedRun", "RunConfig", "build_recipe",
+__all__ = ["DEFAULT_DATASET", "DEFAULT_EXAMPLE_TIMEOUT", "DEFAULT_MODEL", "DEFAULT_RECIPE", "PreparedRun", "RunConfig", "build_recipe",
            "execute", "parse_recipe_option", "prepare", "run_from_config", "sanitise"]

@@ -17,6 +17,7 @@ from rich.text import Text
 
 from ..attacks.results import AttackResult, Status
 from ..core.text import AttackedText
+from .display import visible
 
 
 def _pct(value: float | None, *, fraction: bool = True) -> str:
@@ -165,7 +166,7 @@ def word_diff(original: str, perturbed: str, changed: Sequence[int] | None = Non
     ``markers`` also writes the change as ``[-old-]{+new+}`` (git's word-diff notation), for output
     that loses colour (a log file, a pipe).
     """
-    a, b = AttackedText(original), AttackedText(perturbed)
+    a, b = AttackedText(visible(original)), AttackedText(visible(perturbed))
     positional = {i for i, (x, y) in enumerate(zip(a.words, b.words)) if x != y}
     if a.num_words != b.num_words or (changed and not set(changed) <= positional):
         return _aligned_diff(a, b, markers)  # a rewrite (paraphrase), not a word-for-word edit
@@ -224,7 +225,7 @@ def print_examples(
             break
         before = f"{_label(r.original_prediction, label_names)} ({_num(r.original_score, '{:.2f}')})"
         after = f"{_label(r.perturbed_prediction, label_names)} ({_num(r.perturbed_score, '{:.2f}')})"
-        header = Text(f"example {r.example_id}: ", style="bold")
+        header = Text(f"example {visible(r.example_id)}: ", style="bold")
         header.append(before)
         header.append(" → ")
         header.append(after, style="bold")
@@ -245,7 +246,7 @@ def verdict_text(result: AttackResult) -> Text:
         return Text("")
     if result.valid:
         return Text("valid", style="green")
-    reasons = "; ".join((result.judgement or {}).get("reasons") or ()) or "no reason given"
+    reasons = visible("; ".join((result.judgement or {}).get("reasons") or ()) or "no reason given")
     return Text(f"invalid: {reasons}", style="red")
 
 

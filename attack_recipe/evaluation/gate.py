@@ -11,6 +11,19 @@ new version) and compares:
 Either breach means the model became easier to break: the verdict fails. The same seed, recipe,
 victim and data give the same results, so an unchanged model passes with identical figures.
 
+A baseline pins everything that defines the attack: recipe, ``-O`` options (``--mlm`` among them),
+preset, judge and valid-only search, seed, budget, the dataset slice, the victim spec, and the
+attack-recipe version. It also records what those produced, so that ``check`` can tell when it
+cannot rerun the same attack: the full ``repr`` of the attack and of its validity judge, and a digest
+of the examples attacked. ``check`` prepares the rerun and refuses (:class:`BaselineMismatchError`,
+exit 2 on the CLI) before attacking anything if any of them differs — a changed recipe default in a
+newer version, a dataset file edited since, an option the baseline cannot express. A gate that
+quietly ran another attack would compare two different things and could pass or fail for nothing.
+
+A baseline names its victim as a spec; a ``module:attr`` spec makes ``check`` import that module
+and call it, so a baseline file is code in that sense: review baselines you did not write as you
+would a Python file.
+
 The gated rate is the *valid* success rate by default (successes the validity judge accepts, over
 attacked examples), ``metric="success_rate"`` gates on the raw attack success rate. A baseline that
 has no valid success rate — recorded before the judge existed, or with ``--no-judge`` — is gated on
@@ -21,6 +34,7 @@ without it, as it was recorded.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import json
 import os
 import time
@@ -30,14 +44,16 @@ from typing import Any
 
 from ..errors import UsageError
 from .config import RunConfig, execute, prepare
+from .runner import armed_attack
 from .records import write_summary
 
 BASELINE_SCHEMA = 1
 #: RunConfig fields a baseline pins (out_dir/overwrite/device/batch_size do not change results).
 PINNED = ("recipe", "model", "dataset", "split", "num_examples", "offset", "seed", "query_budget",
-          "text_column", "label_column", "preset", "judge", "valid_only")
-#: what a baseline from before the judge ran with (the fields it lacks)
-_BEFORE_THE_JUDGE = {"judge": False, "valid_only": False}
+          "text_column", "label_column", "preset", "judge", "valid_only", "recipe_options",
+          "example_timeout")
+#: what a baseline from before the judge (or before options were pinned) ran with: the fields it lacks
+_OLDER_DEFAULTS = {"judge": False, "valid_only": False, "recipe_options": (), "example_timeout": None}
 COMPARED = ("valid_success_rate", "attack_success_rate", "valid_share", "mean_queries_per_success",
             "median_queries_per_success", "accuracy_under_attack", "succeeded", "failed", "skipped", "errors")
 
@@ -88,6 +104,19 @@ class Verdict:
         return "\n".join(lines + notes + [f"robustness gate {status} (gated on {self.metric})"])
 
 
+class BaselineMismatchError(UsageError):
+    """``check`` cannot rerun the attack a baseline recorded (another attack, judge or dataset)."""
+
+
+def examples_digest(examples) -> str:
+    """SHA-256 over the attacked examples' ids, texts and labels: same digest, same data slice."""
+    h = hashlib.sha256()
+    for e in examples:
+        h.update(json.dumps([str(e.id), str(e.text), str(e.label)], ensure_ascii=False).encode("utf-8"))
+        h.update(b"\n")
+    return h.hexdigest()
+
+
 def _fmt(value) -> str:
     if value is None:
         return "—"
@@ -101,14 +130,23 @@ def record_baseline(config: RunConfig, path: str | os.PathLike, tolerances: Tole
 
     ``valid_only`` is pinned as resolved (the recipe's default then), so a later change of that
     default does not change what ``check`` reruns."""
-    outcome = execute(prepare(config))
+    from .. import __version__
+
+    prepared = prepare(config)
+    attack = armed_attack(prepared)
+    outcome = execute(prepared)
     pinned = {k: getattr(config, k) for k in PINNED} | {"valid_only": config.resolved_valid_only}
+    pinned["recipe_options"] = [list(pair) for pair in config.recipe_options]
     baseline = {
         "schema": BASELINE_SCHEMA,
         "config": pinned,
         "figures": {k: outcome.summary.get(k) for k in COMPARED},
         "tolerances": dataclasses.asdict(tolerances),
-        "attack": outcome.summary.get("run", {}).get("attack"),
+        "attack": repr(attack),
+        "judge_config": repr(attack.judge) if getattr(attack, "judge", None) is not None else None,
+        "victim": getattr(prepared.victim, "name", type(prepared.victim).__name__),
+        "examples": {"count": len(prepared.examples), "digest": examples_digest(prepared.examples)},
+        "package_version": __version__,
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     write_summary(path, baseline)
@@ -177,16 +215,56 @@ def check_robustness(baseline_path: str | os.PathLike, *, model: str | None = No
         fields["model"] = model
     tol = tolerances or Tolerances(**data.get("tolerances", {}))
     config = RunConfig(**fields, out_dir=out_dir, overwrite=True)
-    outcome = execute(prepare(config))
+    prepared = prepare(config)
+    refuse_unreproducible(data, prepared, baseline_path)
+    outcome = execute(prepared)
     current = {k: outcome.summary.get(k) for k in COMPARED}
     notes = ("the baseline predates the validity judge: rerun without it, as recorded",) \
         if "judge" not in data["config"] else ()
     return compare(data["figures"], current, tol, metric, notes)
 
 
+def refuse_unreproducible(data: dict, prepared, baseline_path: str | os.PathLike) -> None:
+    """Raise :class:`BaselineMismatchError` when the prepared rerun is not the attack the baseline
+    recorded: its attack or judge ``repr`` or its examples differ. Fields a baseline does not hold
+    (older baselines) are not compared."""
+    from .. import __version__
+
+    recorded_version = data.get("package_version")
+    version = (f"; the baseline was recorded with attack-recipe {recorded_version}, this is {__version__}"
+               if recorded_version and recorded_version != __version__ else "")
+    advice = f"Record a new baseline (`attack-recipe baseline ... --output {baseline_path}`) if the change is intended."
+    attack = armed_attack(prepared)
+    problems = []
+    if data.get("attack") is not None and data["attack"] != repr(attack):
+        problems.append("the attack differs:\n" + _first_difference(data["attack"], repr(attack)))
+    judge = repr(attack.judge) if getattr(attack, "judge", None) is not None else None
+    if "judge_config" in data and data["judge_config"] != judge:
+        problems.append("the validity judge differs:\n" + _first_difference(str(data["judge_config"]), str(judge)))
+    recorded = data.get("examples")
+    if recorded is not None:
+        digest = examples_digest(prepared.examples)
+        if recorded.get("count") != len(prepared.examples) or recorded.get("digest") != digest:
+            problems.append(f"the examples differ: {recorded.get('count')} recorded, {len(prepared.examples)} now, "
+                            "and their ids, texts or labels are not the same (was the dataset file edited?)")
+    if problems:
+        raise BaselineMismatchError(
+            f"cannot reproduce the attack recorded in {baseline_path}{version}: " + "; ".join(problems) + "\n" + advice)
+
+
+def _first_difference(recorded: str, now: str, context: int = 60) -> str:
+    """Both strings around their first differing character, so a long repr's change is visible."""
+    i = next((k for k, (a, b) in enumerate(zip(recorded, now)) if a != b), min(len(recorded), len(now)))
+    start = max(0, i - context)
+    cut = lambda text: ("…" if start else "") + text[start:i + context] + ("…" if len(text) > i + context else "")  # noqa: E731
+    return f"  recorded: {cut(recorded)}\n  now:      {cut(now)}"
+
+
 def rerun_fields(data: dict) -> dict[str, Any]:
     """The RunConfig fields a baseline pins; one from before the judge reruns without it."""
-    return {**_BEFORE_THE_JUDGE, **data["config"]}
+    fields = {**_OLDER_DEFAULTS, **data["config"]}
+    fields["recipe_options"] = tuple(tuple(pair) for pair in fields["recipe_options"] or ())
+    return fields
 
 
 def assert_robust(baseline_path: str | os.PathLike, **kwargs) -> Verdict:

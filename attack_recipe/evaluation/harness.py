@@ -9,7 +9,9 @@ white-box recipe against a black-box victim) propagate at once: every example wo
 
 Results are written as they arrive (``results.jsonl``, fsynced per line), so an interrupted run
 loses nothing it finished; ``summary.json`` is written at the end, and also on Ctrl-C (with
-``"interrupted": true``) or when a usage error aborts the run (with ``"aborted"``).
+``"interrupted": true``) or when a usage error aborts the run (with ``"aborted"``). A run holds an
+exclusive lock on its folder (:mod:`.run_lock`): a second run on the same folder is refused at once
+instead of mixing its lines into the first one's.
 
 Resume: ``run.json`` records the configuration that defines the results (recipe and its full
 ``repr``, model, dataset, split, offset, seed, budget, whether a validity judge labelled the
@@ -33,7 +35,9 @@ from typing import Any, Callable, Iterable, Protocol
 
 from ..attacks.results import SCHEMA_VERSION, AttackResult, Status, TimeSplit
 from ..errors import AttackRecipeError, InputError, UsageError, VictimError
+from .display import visible
 from .metrics import summarize
+from .run_lock import RunFolderLock
 from .records import ResultsWriter, drop_partial_tail, read_results, read_summary, write_summary
 
 logger = logging.getLogger(__name__)
@@ -102,17 +106,21 @@ def _error_result(victim, example, exc: BaseException, seconds: float, *, ask_vi
     )
 
 
-def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None) -> AttackResult:
+def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None,
+                time_limit: float | None = None) -> AttackResult:
     problem = getattr(example, "problem", None)
     if problem:  # the loader has warned with the count; the victim is not asked (its labels may need a request)
-        logger.debug("example %s: %s", example.id, problem)
+        logger.debug("example %s: %s", visible(str(example.id)), visible(problem))
         return _error_result(victim, example, InputError(problem), 0.0, ask_victim=False)
     started = time.perf_counter()
     try:
-        return attack.run(
+        result = attack.run(
             victim, example.text, example.label,
-            example_id=str(example.id), seed=seed, query_budget=query_budget,
+            example_id=str(example.id), seed=seed, query_budget=query_budget, time_limit=time_limit,
         )
+        if result.status is Status.ERROR:  # e.g. a victim that raised: the attack kept it as a result
+            logger.warning("example %s: %s: %s", visible(str(example.id)), result.reason, visible(str(result.error)))
+        return result
     except UsageError:
         raise  # the caller's configuration is wrong; every example would fail the same way
     except Exception as exc:
@@ -121,7 +129,7 @@ def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None)
                                ask_victim=not isinstance(exc, VictimError))
         unexpected = not isinstance(exc, AttackRecipeError)
         logger.warning(
-            "example %s: %s", example.id, result.error,
+            "example %s: %s", visible(str(example.id)), visible(str(result.error)),
             exc_info=exc if unexpected and logger.isEnabledFor(logging.DEBUG) else None,
         )
         return result
@@ -139,6 +147,7 @@ def run_dataset(
     on_result: Callable[[AttackResult], None] | None = None,
     overwrite: bool = False,
     validity=None,
+    time_limit: float | None = None,
 ) -> RunOutcome:
     """Attack every example in order and summarise the results.
 
@@ -147,6 +156,8 @@ def run_dataset(
     ``summary.json`` (:func:`~attack_recipe.evaluation.metrics.summarize` plus a ``"run"`` section
     built from ``run_info`` and the run's own facts). ``on_result`` is called after each example.
     ``validity`` (a :class:`~attack_recipe.evaluation.validity.ValidityScorer`) measures each success.
+    ``time_limit``: seconds per example, after which its result is ``failed`` with reason ``timeout``
+    (None: no limit). Not part of the resume fingerprint: a timeout depends on the machine anyway.
     """
     from .. import __version__
 
@@ -156,6 +167,7 @@ def run_dataset(
     info.update(
         seed=seed,
         query_budget=query_budget,
+        example_timeout=time_limit,
         attack=repr(attack),
         victim=getattr(victim, "name", type(victim).__name__),
         package_version=__version__,
@@ -169,10 +181,21 @@ def run_dataset(
     info["valid_only"] = bool(getattr(attack, "require_valid", False))
     info["judge_config"] = repr(judge) if judge is not None else None
     out = Path(out_dir) if out_dir is not None else None
+    lock = RunFolderLock(out).acquire() if out is not None else None  # one run per folder
+    try:
+        return _run_locked(attack, victim, examples, info, out, seed=seed, query_budget=query_budget,
+                           on_result=on_result, overwrite=overwrite, validity=validity, time_limit=time_limit)
+    finally:
+        if lock is not None:
+            lock.release()
+
+
+def _run_locked(attack, victim, examples, info, out, *, seed, query_budget, on_result, overwrite, validity,
+                time_limit):
+    """:func:`run_dataset` once it holds the folder's lock (if it writes one)."""
     writer = None
     results: list[AttackResult] = []
     if out is not None:
-        out.mkdir(parents=True, exist_ok=True)
         fingerprint = {k: info.get(k) for k in FINGERPRINT_KEYS}
         if (out / RESULTS_FILE).exists() and not overwrite:
             results = _finished_results(out, fingerprint, examples)
@@ -196,7 +219,8 @@ def run_dataset(
 
     try:
         for example in todo:
-            result = _attack_one(attack, victim, example, seed=seed, query_budget=query_budget)
+            result = _attack_one(attack, victim, example, seed=seed, query_budget=query_budget,
+                                 time_limit=time_limit)
             if validity is not None:
                 result = validity.score(result)
             results.append(result)
@@ -228,7 +252,15 @@ def _finished_results(out: Path, fingerprint: dict[str, Any], examples: list) ->
             f"{out} holds {RESULTS_FILE} but no {RUN_FILE}, so the configuration that wrote it is unknown; "
             "refusing to mix results. Use another --out, or --overwrite to discard them."
         )
-    previous = read_summary(run_file)
+    try:
+        previous = read_summary(run_file)
+        if not isinstance(previous, dict):
+            raise ValueError(f"a JSON {type(previous).__name__}, not an object")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        raise UsageError(
+            f"{run_file} is unreadable ({exc}), so the configuration of the results beside it is unknown; "
+            "refusing to mix results. Use another --out, or --overwrite to discard them."
+        ) from None
     changed = {k: (previous.get(k), fingerprint[k]) for k in fingerprint if previous.get(k) != fingerprint[k]}
     if changed:
         lines = "; ".join(f"{k}: {old!r} there, {new!r} now" for k, (old, new) in changed.items())

@@ -28,6 +28,7 @@ one that was actually attacked, i.e. succeeded or failed):
 * ``perturbed_word_pct`` after a paraphrase: the share of original words not kept (aligned word by
   word with difflib), see :attr:`~attack_recipe.attacks.results.AttackResult.perturbed_word_fraction`.
 * ``budget_exhausted``: failed examples whose reason is ``"query budget exhausted"``.
+* ``timeouts``: failed examples whose search stopped at the per-example time limit (reason ``"timeout"``).
 
 With a validity judge (:mod:`attack_recipe.evaluation.judge`; ``V`` = successes it accepted, ``J`` =
 successes it judged):
@@ -65,11 +66,10 @@ import statistics
 from typing import Iterable
 
 from ..attacks.results import AttackResult, Status
+from ..attacks.results import BUDGET_REASON, TIMEOUT_REASON
 from .judge_files import reason_kind
 from .validity import summarize_validity
 
-#: ``reason`` of a failed result whose search stopped because the query budget ran out.
-BUDGET_REASON = "query budget exhausted"
 
 #: One-line definition of every summary figure, for reports and ``--help`` texts.
 METRIC_DEFINITIONS: dict[str, str] = {
@@ -98,6 +98,7 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "time_split": "seconds inside the victim, sentence encoder, language model, text generator "
     "(paraphrases), validity judge and the rest, summed over all examples, with each share of the total in %",
     "budget_exhausted": "failed examples whose search stopped because the query budget ran out",
+    "timeouts": "failed examples whose search stopped at the per-example time limit (--example-timeout)",
     "valid_success_rate": "valid_successes / (succeeded + failed): attacked examples turned into an "
     "adversarial example the validity judge accepts (same denominator as attack_success_rate); null without a judge",
     "valid_successes": "successes the validity judge accepted (null without a judge)",
@@ -214,6 +215,7 @@ def summarize(results: Iterable[AttackResult], *, judge: bool = False, valid_onl
         "mean_similarity": _mean([r.similarity for r in succ if r.similarity is not None], 6),
         "time_split": time_split(results),
         "budget_exhausted": sum(1 for r in fail if r.reason == BUDGET_REASON),
+        "timeouts": sum(1 for r in fail if r.reason == TIMEOUT_REASON),
         "validity": summarize_validity(results),
         **judge_figures(results, judge=judge, valid_only=valid_only),
     }

@@ -1,12 +1,18 @@
 """Recipe options: ``-O NAME=VALUE`` strings into keyword arguments, and a factory called with them.
 
 The CLI's ``-O`` values arrive as strings; :func:`parse_recipe_option` reads them as the Python
-values they spell. :func:`build_recipe` checks the names against the factory's signature before
-calling it, so a typo is a usage error that lists the options the recipe does take.
+values they spell. :func:`build_recipe` checks them against the factory before calling it — the
+name against its signature (a typo lists the options the recipe does take), the value against the
+parameter's type annotation and against :data:`OPTION_RANGES` — so a bad value is a usage error
+naming the option, the value and what is allowed, instead of an exception in every example.
 """
 
 from __future__ import annotations
 
+import math
+import types
+import typing
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from ..errors import UsageError
@@ -31,8 +37,113 @@ def parse_recipe_option(spec: str) -> tuple[str, Any]:
     return key, raw
 
 
+@dataclass(frozen=True)
+class Range:
+    """Allowed numeric values: ``low <= v`` (``low < v`` when ``low_open``) and ``v <= high``."""
+
+    low: float | None = None
+    high: float | None = None
+    low_open: bool = False
+
+    def allows(self, value: float) -> bool:
+        if self.low is not None and (value <= self.low if self.low_open else value < self.low):
+            return False
+        return self.high is None or value <= self.high
+
+    def __str__(self) -> str:
+        low = "" if self.low is None else f"{'>' if self.low_open else '>='} {self.low:g}"
+        high = "" if self.high is None else f"<= {self.high:g}"
+        return " and ".join(x for x in (low, high) if x)
+
+
+_COUNT, _SIZE, _UNIT, _COSINE = Range(0), Range(1), Range(0, 1), Range(-1, 1)
+#: Allowed values of numeric recipe options, by name. Recipes share option names and each name means
+#: the same thing in every recipe (a count of candidates, a cosine, a rate), so its range lives here
+#: once. A factory may add or override entries with an ``option_ranges`` attribute (plugins).
+OPTION_RANGES: dict[str, Range] = {
+    **dict.fromkeys(("max_candidates", "beam_width", "max_iters", "max_new_tokens", "max_rounds", "max_words",
+                     "num_candidates", "pop_size", "lm_top_k", "lm_window", "subword_top_k", "subword_beam",
+                     "top_n", "window_size"), _SIZE),
+    **dict.fromkeys(("max_edit_distance", "min_word_length", "min_words"), _COUNT),
+    **dict.fromkeys(("min_word_cos", "sim_threshold"), _COSINE),
+    **dict.fromkeys(("max_perturb_rate", "max_rate", "c_min", "c_max", "omega_min", "omega_max"), _UNIT),
+    "top_p": Range(0, 1, low_open=True),
+    "temperature": Range(0, low_open=True),
+    "v_max": Range(0, low_open=True),
+    "lm_max_drop": Range(0),
+    "max_sq_distance": Range(0, 4),
+}
+
+
+def check_recipe_option(factory: Callable, name: str, option: str, value: Any) -> Any:
+    """``value`` checked against ``factory``'s annotation for ``option`` and its range; returns the
+    value to pass (a number given for a ``str`` option as its text). Raises :class:`UsageError`."""
+    try:
+        hints = typing.get_type_hints(factory)
+    except Exception:  # a plugin with annotations that do not resolve: no type to check against
+        hints = {}
+    value = _check_type(name, option, value, hints.get(option, Any))
+    ranges = {**OPTION_RANGES, **getattr(factory, "option_ranges", {})}
+    allowed = ranges.get(option)
+    if allowed is not None and isinstance(value, (int, float)) and not isinstance(value, bool) \
+            and not allowed.allows(value):
+        raise UsageError(f"recipe {name!r}: option {option}={value!r} is out of range; allowed: {allowed}")
+    return value
+
+
+def _accepted_types(annotation) -> tuple[set, bool]:
+    """The plain types an annotation accepts, and whether it accepts anything (``object``, ``Any``)."""
+    if annotation is Any or annotation is object:
+        return set(), True
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        accepted, anything = set(), False
+        for arg in typing.get_args(annotation):
+            sub, sub_any = _accepted_types(arg)
+            accepted |= sub
+            anything = anything or sub_any
+        return accepted, anything
+    if annotation is None or annotation is type(None):
+        return {type(None)}, False
+    if isinstance(annotation, type):
+        return {annotation}, annotation is object
+    return set(), True  # Callable, protocols, generics: not checked here
+
+
+def _check_type(name: str, option: str, value: Any, annotation) -> Any:
+    accepted, anything = _accepted_types(annotation)
+    if anything:
+        return value
+    if isinstance(value, float) and not math.isfinite(value) and accepted & {int, float}:
+        raise UsageError(f"recipe {name!r}: option {option}={value!r} must be a finite number")
+    if value is None:
+        if type(None) in accepted:
+            return value
+    elif isinstance(value, bool):
+        if bool in accepted:
+            return value
+    elif isinstance(value, int):
+        if accepted & {int, float}:
+            return value
+        if str in accepted:
+            return str(value)
+    elif isinstance(value, float):
+        if float in accepted:
+            return value
+        if str in accepted:
+            return str(value)
+    elif isinstance(value, str):
+        if str in accepted:
+            return value
+    elif any(isinstance(value, t) for t in accepted):
+        return value
+    names = {int: "an integer", float: "a number", bool: "true or false", str: "text", type(None): "none"}
+    wanted = " or ".join(names.get(t, t.__name__) for t in sorted(accepted, key=lambda t: t.__name__))
+    raise UsageError(f"recipe {name!r}: option {option}={value!r} must be {wanted}")
+
+
 def build_recipe(factory: Callable, name: str, options: dict[str, Any]):
-    """Call a recipe factory with ``options``; an option it does not take is a usage error naming those it does."""
+    """Call a recipe factory with ``options``; an option it does not take, a value of the wrong type or
+    out of range, or a value the factory itself rejects is a usage error naming the option."""
     import inspect
 
     if options:
@@ -43,7 +154,14 @@ def build_recipe(factory: Callable, name: str, options: dict[str, Any]):
         if unknown and not takes_any:
             raise UsageError(f"recipe {name!r} takes no option {', '.join(map(repr, unknown))}; "
                              f"its options: {', '.join(accepted) or 'none'}")
-    return factory(**options)
+        options = {k: check_recipe_option(factory, name, k, v) for k, v in options.items()}
+    try:
+        return factory(**options)
+    except (TypeError, ValueError, OverflowError) as exc:
+        if not options:
+            raise
+        shown = ", ".join(f"{k}={v!r}" for k, v in options.items())
+        raise UsageError(f"recipe {name!r} rejected its options ({shown}): {exc}") from exc
 
 
 #: Recipes whose edits the judge reads as something else than word swaps, so a valid-only search is

@@ -131,6 +131,7 @@ def write_summary(path: str | os.PathLike, summary: dict[str, Any]) -> Path:
             fh.write("\n")
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; the other result files follow the umask
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -139,6 +140,12 @@ def write_summary(path: str | os.PathLike, summary: dict[str, Any]) -> Path:
             pass
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def read_summary(path: str | os.PathLike) -> dict[str, Any]:

@@ -20,6 +20,7 @@ from typing import Any, Sequence
 
 from ..attacks.results import AttackResult, Status
 from ..core.text import AttackedText
+from .display import visible
 from .metrics import METRIC_DEFINITIONS
 from .records import read_results, read_summary
 
@@ -59,6 +60,7 @@ def format_figure(value: Any, fmt: str) -> str:
 
 def diff_html(original: str, perturbed: str | None) -> str:
     """The original with removed words struck through in red and new words in green."""
+    original, perturbed = visible(original), visible(perturbed)
     if not perturbed:
         return html.escape(original)
     a, b = AttackedText(original), AttackedText(perturbed)
@@ -78,7 +80,7 @@ def verdict_of(result: AttackResult) -> dict[str, Any]:
     """``{"kind": "valid" | "invalid" | "unjudged", "text": ..., "reasons": [...]}`` for the page."""
     if result.valid is None:
         return {"kind": "unjudged", "text": "not judged", "reasons": []}
-    reasons = list((result.judgement or {}).get("reasons") or ())
+    reasons = [visible(x) for x in (result.judgement or {}).get("reasons") or ()]
     return {"kind": "valid" if result.valid else "invalid", "text": "valid" if result.valid else "invalid",
             "reasons": reasons}
 
@@ -158,7 +160,7 @@ def write_report(run_dir: str | os.PathLike, *, max_examples: int = 200, label_n
 
     shown = [r for r in results if r.status in (Status.SUCCEEDED, Status.FAILED)][:max_examples]
     examples = [{
-        "id": r.example_id, "status": r.status.value, "queries": r.queries,
+        "id": visible(r.example_id), "status": r.status.value, "queries": r.queries,
         "before": f"{name(r.original_prediction)} ({format_figure(r.original_score, '{:.2f}')})",
         "after": f"{name(r.perturbed_prediction)} ({format_figure(r.perturbed_score, '{:.2f}')})",
         "diff": diff_html(r.original_text, r.perturbed_text),

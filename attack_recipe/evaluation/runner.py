@@ -45,6 +45,8 @@ class PreparedRun:
     dataset_name: str
     split: str | None
     run_info: dict[str, Any]
+    #: the attack as :func:`execute` runs it (the recipe with the run's judge); see :func:`armed_attack`
+    armed: Any = None
 
 
 def _align_labels(examples, label_names, victim) -> list:
@@ -124,18 +126,28 @@ def prepare(config: RunConfig) -> PreparedRun:
     return PreparedRun(config, attack, victim, examples, loaded.name, loaded.split, run_info)
 
 
+def armed_attack(prepared: PreparedRun):
+    """The attack exactly as :func:`execute` runs it: the recipe with the run's validity judge (its
+    resources loaded now) and valid-only search as configured, or without a judge under ``judge=False``.
+    Built once per prepared run; the gate compares its ``repr`` with a baseline's before rerunning."""
+    if prepared.armed is None:
+        cfg = prepared.config
+        attack = prepared.attack
+        if cfg.judge:
+            attack = attack.with_judge(run_judge(prepared.victim), require_valid=cfg.resolved_valid_only)
+        elif getattr(attack, "judge", None) is not None:
+            attack = attack.with_judge(None)  # --no-judge: no verdicts and no valid-only search
+        prepared.armed = attack
+    return prepared.armed
+
+
 def execute(prepared: PreparedRun, *, on_result: Callable | None = None):
     """Run a prepared config with :func:`~attack_recipe.evaluation.harness.run_dataset`."""
     from .harness import run_dataset
 
     cfg = prepared.config
-    attack = prepared.attack
-    if cfg.judge:
-        attack = attack.with_judge(run_judge(prepared.victim), require_valid=cfg.resolved_valid_only)
-    elif getattr(attack, "judge", None) is not None:
-        attack = attack.with_judge(None)  # --no-judge: no verdicts and no valid-only search
     return run_dataset(
-        attack,
+        armed_attack(prepared),
         prepared.victim,
         prepared.examples,
         seed=cfg.seed,
@@ -145,6 +157,7 @@ def execute(prepared: PreparedRun, *, on_result: Callable | None = None):
         on_result=on_result,
         overwrite=cfg.overwrite,
         validity=_validity_scorer() if cfg.validity else None,
+        time_limit=cfg.example_timeout or None,
     )
 
 

@@ -57,6 +57,8 @@ class Victim(abc.ABC):
         """Map a label (index or class name, case-insensitive) to a column index, or raise."""
         from ..errors import InputError
 
+        if label is None or (isinstance(label, str) and not label.strip()):
+            raise InputError(f"the label is missing (empty); the model's classes are {list(self.labels)}")
         if isinstance(label, str):
             lowered = [name.lower() for name in self.labels]
             if label.lower() in lowered:

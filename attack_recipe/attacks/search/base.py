@@ -229,7 +229,9 @@ class SearchContext:
     # -- timing ----------------------------------------------------------------------------------
     @contextmanager
     def _measure(self, kind: str | None) -> Iterator[None]:
-        """Charge the block to timer ``kind`` ("victim", "encoder", "lm", "generator"); None: not timed."""
+        """Charge the block to timer ``kind`` ("victim", "encoder", "lm", "generator"); None: not timed.
+        Every step of a search passes here, so this is where it stops once the example's time is up."""
+        self.state.check_deadline()
         with (self.state.timers.measure(kind) if kind else nullcontext()):
             yield
 
