@@ -190,3 +190,18 @@ def test_cli_attacks_the_good_rows_and_resumes_over_a_bad_one(tmp_path):
     assert [r["status"] for r in results].count("error") == 1
     assert results[1]["error"].startswith("InputError: line 2: not valid JSON")
     assert json.loads((out / "summary.json").read_text())["errors"] == 1
+
+
+def test_a_baseline_pins_the_id_column_so_check_reruns_the_same_examples(tmp_path):
+    path = _write(tmp_path / "d.jsonl", '{"key": "k1", "text": "The movie was good and the actors were great.", '
+                                        '"label": 1}\n{"key": "k2", "text": "I hate waiting.", "label": 0}\n')
+    baseline = tmp_path / "baseline.json"
+    recorded = CliRunner().invoke(main, ["baseline", "--recipe", "deepwordbug", "--model", "toy-sentiment",
+                                         "--dataset", str(path), "--id-column", "key", "--output", str(baseline),
+                                         "--out", str(tmp_path / "b")])
+    assert recorded.exit_code == 0, recorded.output
+    assert json.loads(baseline.read_text())["config"]["id_column"] == "key"
+    checked = CliRunner().invoke(main, ["check", "--baseline", str(baseline), "--out", str(tmp_path / "c")])
+    assert checked.exit_code == 0, checked.output
+    ids = [json.loads(line)["example_id"] for line in (tmp_path / "c" / "results.jsonl").read_text().splitlines()]
+    assert ids == ["k1", "k2"]
