@@ -96,6 +96,31 @@ def _with_mlm(fields: dict) -> dict:
     return fields
 
 
+def _parse_headers(ctx, param, values):
+    from .errors import UsageError
+    from .models.http import parse_header
+
+    try:
+        return tuple(parse_header(v) for v in values)
+    except UsageError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _http_options() -> list:
+    """Options of an http(s):// --model (RunConfig.http_*; checked there, so the Python API gets the same errors)."""
+    return [
+        click.option("--http-timeout", type=float, default=None, metavar="SECONDS",
+                     help="HTTP victim: seconds to wait for each request [default: 10]."),
+        click.option("--http-retries", type=int, default=None, metavar="N",
+                     help="HTTP victim: retries after a timeout, 5xx or malformed answer [default: 3]."),
+        click.option("--http-backoff", type=float, default=None, metavar="SECONDS",
+                     help="HTTP victim: first wait before a retry, doubled each time [default: 0.5]."),
+        click.option("--http-header", "http_headers", multiple=True, metavar="'NAME: VALUE'",
+                     callback=_parse_headers,
+                     help="HTTP victim: request header, repeatable; run files record its name, never its value."),
+    ]
+
+
 def _config_options(f):
     """The options that define a run (shared by run, baseline and check); they mirror RunConfig."""
     options = [
@@ -133,6 +158,9 @@ def _config_options(f):
         click.option("--valid-only/--allow-invalid", "valid_only", default=None,
                      help="Search on past successes the judge rejects, so every success returned is valid "
                           "[default: on for word-swap recipes, off for deepwordbug, textbugger and paraphrase]."),
+        click.option("--id-column", default=None, help="Column holding each row's id (csv/jsonl) [default: 'id' "
+                     "if present, else ids are row positions]."),
+        *_http_options(),
     ]
     for option in reversed(options):
         f = option(f)

@@ -80,8 +80,20 @@ class RunConfig:
     example_timeout: float | None = DEFAULT_EXAMPLE_TIMEOUT
     #: keyword arguments for the recipe factory, as (name, value) pairs, e.g. (("mlm", "bert-base-uncased"),)
     recipe_options: tuple[tuple[str, Any], ...] = ()
+    #: options of an http(s) victim (models/http.py), None: HttpVictim's defaults. Seconds per
+    #: request; retries after the first try; the first backoff in seconds (doubled per retry).
+    http_timeout: float | None = None
+    http_retries: int | None = None
+    http_backoff: float | None = None
+    #: extra request headers as (name, value) pairs ("Name: value" strings are accepted too). Their
+    #: values may be credentials: to_dict (what run.json / summary.json record) keeps the names only.
+    http_headers: tuple[tuple[str, str], ...] = ()
+    #: column holding each row's id in a local file (resources/datasets); None: "id" if present,
+    #: else ids are positions
+    id_column: str | None = None
 
     def __post_init__(self) -> None:
+        self._check_http_options()
         if self.model is not None and _missing_local_path(self.model):
             from ..errors import ResourceNotFoundError
 
@@ -129,8 +141,31 @@ class RunConfig:
         parts = [sanitise(self.recipe), sanitise(self.model_name), sanitise(self.dataset or "data")]
         return Path("runs") / f"{'-'.join(parts)}-s{self.seed}"
 
+    def _check_http_options(self) -> None:
+        """Usage errors for bad --http-* values, or for --http-* with a victim that is no URL."""
+        from ..models.http import header_pairs, validate_http_options
+        from ..models.loading import is_http_spec
+
+        validate_http_options(timeout=self.http_timeout, retries=self.http_retries, backoff=self.http_backoff)
+        object.__setattr__(self, "http_headers", header_pairs(self.http_headers))
+        if self.http_options and not is_http_spec(self.model):
+            raise UsageError(f"--http-* options ({', '.join(sorted(self.http_options))}) apply to an "
+                             f"http(s):// --model only, not to {self.model_name!r}")
+
+    @property
+    def http_options(self) -> dict[str, Any]:
+        """The keyword arguments for HttpVictim that this config sets (load_victim's ``http=``)."""
+        options = {"timeout": self.http_timeout, "retries": self.http_retries, "backoff": self.http_backoff}
+        options = {k: v for k, v in options.items() if v is not None}
+        if self.http_headers:
+            options["headers"] = dict(self.http_headers)
+        return options
+
     def to_dict(self) -> dict[str, Any]:
-        return dataclasses.asdict(self)
+        """The fields as plain data, header values left out (names only: they may be credentials)."""
+        data = dataclasses.asdict(self)
+        data["http_headers"] = [name for name, _ in self.http_headers]
+        return data
 
 
 # Re-exported: ``from attack_recipe.evaluation.config import RunConfig, prepare, execute`` is the

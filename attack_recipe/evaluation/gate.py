@@ -51,7 +51,7 @@ BASELINE_SCHEMA = 1
 #: RunConfig fields a baseline pins (out_dir/overwrite/device/batch_size do not change results).
 PINNED = ("recipe", "model", "dataset", "split", "num_examples", "offset", "seed", "query_budget",
           "text_column", "label_column", "preset", "judge", "valid_only", "recipe_options",
-          "example_timeout")
+          "example_timeout", "id_column")
 #: what a baseline from before the judge (or before options were pinned) ran with: the fields it lacks
 _OLDER_DEFAULTS = {"judge": False, "valid_only": False, "recipe_options": (), "example_timeout": None}
 COMPARED = ("valid_success_rate", "attack_success_rate", "valid_share", "mean_queries_per_success",

@@ -2,9 +2,10 @@
 
 One bad example never ends the run: an :class:`~attack_recipe.errors.InputError`, another package
 error or an unexpected exception raised while attacking it becomes a result with status ``error``
-(and is logged), and the run goes on. Errors that are the *caller's* mistake
-(:class:`~attack_recipe.errors.UsageError`, e.g. a white-box recipe against a black-box victim)
-propagate at once: every example would fail the same way.
+(and is logged), and the run goes on. An example the dataset loader could not read (its ``problem``
+is set, e.g. "line 7: not valid JSON: ...") becomes such a result at once, without asking the
+victim. Errors that are the *caller's* mistake (:class:`~attack_recipe.errors.UsageError`, e.g. a
+white-box recipe against a black-box victim) propagate at once: every example would fail the same way.
 
 Results are written as they arrive (``results.jsonl``, fsynced per line), so an interrupted run
 loses nothing it finished; ``summary.json`` is written at the end, and also on Ctrl-C (with
@@ -33,7 +34,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
 from ..attacks.results import SCHEMA_VERSION, AttackResult, Status, TimeSplit
-from ..errors import AttackRecipeError, InputError, UsageError
+from ..errors import AttackRecipeError, InputError, UsageError, VictimError
 from .display import visible
 from .metrics import summarize
 from .run_lock import RunFolderLock
@@ -52,6 +53,8 @@ FINGERPRINT_KEYS = ("recipe", "attack", "model", "victim", "dataset", "split", "
 
 
 class ExampleLike(Protocol):
+    """``id``, ``text`` and ``label``; optionally ``problem`` (why the loader could not read the row)."""
+
     id: str
     text: str
     label: int | str
@@ -79,17 +82,19 @@ def _utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _error_result(victim, example, exc: BaseException, seconds: float) -> AttackResult:
+def _error_result(victim, example, exc: BaseException, seconds: float, *, ask_victim: bool = True) -> AttackResult:
     if isinstance(exc, InputError):
         reason = "input error"
     elif isinstance(exc, AttackRecipeError):
         reason = "attack error"
     else:
         reason = "unexpected error"
-    try:
-        label = victim.label_index(example.label)
-    except Exception:  # the label itself may be what is wrong; -1 marks "not a class of the victim"
-        label = -1
+    label = -1  # -1 marks "not a class of the victim": the label itself may be what is wrong
+    if ask_victim:
+        try:
+            label = victim.label_index(example.label)
+        except Exception:  # an unknown label, or a victim that cannot say its classes: keep -1
+            pass
     return AttackResult(
         example_id=str(example.id),
         original_text=example.text if isinstance(example.text, str) else str(example.text),
@@ -103,6 +108,10 @@ def _error_result(victim, example, exc: BaseException, seconds: float) -> Attack
 
 def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None,
                 time_limit: float | None = None) -> AttackResult:
+    problem = getattr(example, "problem", None)
+    if problem:  # the loader has warned with the count; the victim is not asked (its labels may need a request)
+        logger.debug("example %s: %s", visible(str(example.id)), visible(problem))
+        return _error_result(victim, example, InputError(problem), 0.0, ask_victim=False)
     started = time.perf_counter()
     try:
         result = attack.run(
@@ -115,7 +124,9 @@ def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None,
     except UsageError:
         raise  # the caller's configuration is wrong; every example would fail the same way
     except Exception as exc:
-        result = _error_result(victim, example, exc, time.perf_counter() - started)
+        # a victim that just failed (an http victim that cannot reach its server) is not asked again
+        result = _error_result(victim, example, exc, time.perf_counter() - started,
+                               ask_victim=not isinstance(exc, VictimError))
         unexpected = not isinstance(exc, AttackRecipeError)
         logger.warning(
             "example %s: %s", visible(str(example.id)), visible(str(result.error)),

@@ -31,6 +31,7 @@ class _Example(NamedTuple):
     id: str
     text: str
     label: int | str
+    problem: str | None = None  # a row the loader could not read: the harness records it as an error
 
 
 @dataclass
@@ -65,13 +66,13 @@ def _align_labels(examples, label_names, victim) -> list:
                 "labels are matched to the model's classes by name, and an example whose label is not one of "
                 "them becomes an error" if by_name else "integer labels are used as column indices",
             )
-        return [_Example(str(e.id), e.text, e.label) for e in examples]
+        return [_Example(str(e.id), e.text, e.label, getattr(e, "problem", None)) for e in examples]
     out = []
     for e in examples:
         label = e.label
         if isinstance(label, int) and not isinstance(label, bool) and 0 <= label < len(names):
             label = names[label]
-        out.append(_Example(str(e.id), e.text, label))
+        out.append(_Example(str(e.id), e.text, label, getattr(e, "problem", None)))
     return out
 
 
@@ -96,8 +97,16 @@ def prepare(config: RunConfig) -> PreparedRun:
         label_column=config.label_column,
         num_examples=config.num_examples,
         offset=config.offset,
+        id_column=config.id_column,
     )
-    victim = load_victim(config.model, device=config.device, batch_size=config.batch_size)
+    if not loaded.examples:
+        from ..errors import UsageError
+        from ..resources.datasets import empty_reason
+
+        raise UsageError(f"nothing to attack: {empty_reason(loaded, config.offset)}")
+    victim = load_victim(config.model, device=config.device, batch_size=config.batch_size,
+                         http=config.http_options)
+    getattr(victim, "labels", None)  # an http victim asks for its classes now: a dead endpoint stops the run here
     from ..attacks.capabilities import check_capabilities
     from ..errors import WhiteBoxRequiredError
 

@@ -18,7 +18,7 @@ import importlib
 import inspect
 import logging
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from .. import registry
 from ..errors import ResourceNotFoundError, UnknownNameError, UsageError
@@ -100,8 +100,19 @@ def _load_module_attr(spec: str, device: str | None, batch_size: int | None) -> 
     raise UsageError(f"{spec} is a {type(obj).__name__}; expected a Victim, a Victim class or a factory returning one")
 
 
-def load_victim(spec: str | None = None, *, device: str | None = None, batch_size: int | None = None) -> Victim:
-    """Resolve ``spec`` to a victim (see the module docstring for the order)."""
+def is_http_spec(spec: Any) -> bool:
+    """True for a victim spec that names an HTTP endpoint (``http://`` / ``https://``)."""
+    return isinstance(spec, str) and spec.strip().lower().startswith(("http://", "https://"))
+
+
+def load_victim(spec: str | None = None, *, device: str | None = None, batch_size: int | None = None,
+                http: Mapping[str, Any] | None = None) -> Victim:
+    """Resolve ``spec`` to a victim (see the module docstring for the order).
+
+    ``http`` holds :class:`~attack_recipe.models.http.HttpVictim` options (``timeout``, ``retries``,
+    ``backoff``, ``headers``) for an ``http(s)://`` spec; given with any other spec it is a
+    :class:`UsageError` rather than silently ignored.
+    """
     if spec is None:
         spec = DEFAULT_VICTIM
     if isinstance(spec, Victim):
@@ -109,13 +120,15 @@ def load_victim(spec: str | None = None, *, device: str | None = None, batch_siz
     if not isinstance(spec, str) or not spec.strip():
         raise UsageError(f"expected a victim name, path, module:attr, URL or hub id, got {spec!r}")
     spec = spec.strip()
+    if http and not is_http_spec(spec):
+        raise UsageError(f"HTTP options ({', '.join(sorted(http))}) apply to an http(s):// victim only, "
+                         f"not to {spec!r}")
     if spec in victim_names():
         return _load_entry_point(spec, device, batch_size)
-    lowered = spec.lower()
-    if lowered.startswith(("http://", "https://")):
+    if is_http_spec(spec):
         from .http import HttpVictim
 
-        return HttpVictim(spec, **({"batch_size": batch_size} if batch_size is not None else {}))
+        return HttpVictim(spec, **({"batch_size": batch_size} if batch_size is not None else {}), **(http or {}))
     if ":" in spec and not Path(spec).expanduser().exists():
         return _load_module_attr(spec, device, batch_size)
 

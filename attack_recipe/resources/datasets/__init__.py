@@ -17,6 +17,7 @@ this module exported before (``Example``, ``LoadedDataset``, ``builtin_dataset_n
 
 from __future__ import annotations
 
+import logging
 import pathlib
 
 from ...errors import DatasetError, UsageError
@@ -27,18 +28,23 @@ from .examples import Example, LoadedDataset
 from .files import LOCAL_SUFFIXES, load_local
 from .hub import load_hub
 
+logger = logging.getLogger(__name__)
+
 __all__ = ["Example", "LABEL_COLUMNS", "LOCAL_SUFFIXES", "LoadedDataset", "SPLIT_SEED", "TEXT_COLUMNS",
-           "builtin_dataset_names", "clear_memo", "load_dataset_examples"]
+           "builtin_dataset_names", "clear_memo", "empty_reason", "load_dataset_examples"]
 
 
 def load_dataset_examples(spec: str, split: str | None = None, *, text_column: str | None = None,
                           label_column: str | None = None, num_examples: int | None = None,
-                          offset: int = 0) -> LoadedDataset:
+                          offset: int = 0, id_column: str | None = None) -> LoadedDataset:
     """Load ``spec`` (built-in name, local file, or hub name) and slice ``[offset : offset + num_examples]``.
 
     ``split`` defaults to ``"test"`` for built-ins and hub datasets; for local files it only labels the
-    result (``"all"``). Raises :class:`DatasetError` for unreadable or unknown specs and
-    :class:`ResourceNotFoundError` when a built-in's package is not installed.
+    result (``"all"``). ``id_column`` names the column of row ids in a file or hub dataset (default:
+    ``id`` when present, else ids are positions). Raises :class:`DatasetError` for unreadable or unknown
+    specs and :class:`ResourceNotFoundError` when a built-in's package is not installed. Rows that
+    cannot be read come back as examples with ``problem`` set (see :mod:`.columns`); an empty result
+    (a header-only file, an offset past the end) is returned with a warning saying why.
     """
     if not isinstance(spec, str) or not spec.strip():
         raise UsageError(f"dataset spec must be a non-empty string, got {spec!r}")
@@ -53,14 +59,26 @@ def load_dataset_examples(spec: str, split: str | None = None, *, text_column: s
     else:
         path = pathlib.Path(spec).expanduser()
         if path.is_file():
-            loaded = load_local(path, split, text_column, label_column)
+            loaded = load_local(path, split, text_column, label_column, id_column)
         elif path.exists():
             raise DatasetError(f"{path} is a folder; expected a {', '.join(LOCAL_SUFFIXES)} file")
         elif spec.lower().endswith(LOCAL_SUFFIXES) or looks_like_path(spec):
             raise DatasetError(f"dataset file {spec!r} does not exist (resolved to {path.resolve()})")
         else:
-            loaded = load_hub(spec, split, text_column, label_column)
+            loaded = load_hub(spec, split, text_column, label_column, id_column)
     if offset or num_examples is not None:
         end = None if num_examples is None else offset + num_examples
-        loaded = LoadedDataset(loaded.name, loaded.split, loaded.examples[offset:end], loaded.label_names)
+        loaded = LoadedDataset(loaded.name, loaded.split, loaded.examples[offset:end], loaded.label_names,
+                               total=len(loaded.examples))
+    if not loaded.examples and num_examples != 0:
+        logger.warning("%s", empty_reason(loaded, offset))
     return loaded
+
+
+def empty_reason(loaded: LoadedDataset, offset: int = 0) -> str:
+    """Why ``loaded`` holds no examples, in one sentence (the loader warns with it; a run refuses with it)."""
+    where = f"dataset {loaded.name!r} (split {loaded.split!r})"
+    total = loaded.total if loaded.total is not None else len(loaded.examples)
+    if total == 0:
+        return f"{where} has no examples (a file with only a header row?)"
+    return f"offset {offset} is past the end of {where}, which has {total} examples (offsets 0 to {total - 1})"

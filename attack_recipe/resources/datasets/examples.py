@@ -7,11 +7,17 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Example:
-    """One labeled text. ``label`` is a class index (int) or a class name (str) the victim maps."""
+    """One labeled text. ``label`` is a class index (int) or a class name (str) the victim maps.
+
+    ``problem`` is set for a row the loader could not read ("line 7: not valid JSON: ..."): the row
+    keeps its place and id, and the harness records it as an ``error`` result without asking the
+    victim, so one bad line costs one example, not the dataset.
+    """
 
     id: str
     text: str
     label: int | str
+    problem: str | None = None
 
 
 @dataclass(frozen=True)
@@ -22,6 +28,8 @@ class LoadedDataset:
     split: str
     examples: tuple[Example, ...]
     label_names: tuple[str, ...] | None
+    #: examples in the split before an offset / num_examples slice (None: not sliced)
+    total: int | None = None
 
     def __len__(self) -> int:
         return len(self.examples)

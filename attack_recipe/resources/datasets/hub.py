@@ -11,7 +11,7 @@ import difflib
 from ...errors import DatasetError
 from ..paths import hub_reachable, network_allowed
 from .builtin import builtin_dataset_names
-from .columns import LABEL_COLUMNS, TEXT_COLUMNS, pick_column, rows_to_dataset
+from .columns import LABEL_COLUMNS, TEXT_COLUMNS, id_column_of, pick_column, rows_to_dataset
 from .examples import LoadedDataset
 from .files import LOCAL_SUFFIXES
 
@@ -26,7 +26,8 @@ def _unknown(spec: str, reason: str) -> DatasetError:
     )
 
 
-def load_hub(spec: str, split: str | None, text_column: str | None, label_column: str | None) -> LoadedDataset:
+def load_hub(spec: str, split: str | None, text_column: str | None, label_column: str | None,
+             id_column: str | None = None) -> LoadedDataset:
     close = difflib.get_close_matches(spec, builtin_dataset_names(), n=1, cutoff=0.8)
     if close and "/" not in spec:
         raise _unknown(spec, "looks like a typo of a built-in name, so the hub was not tried")
@@ -49,6 +50,9 @@ def load_hub(spec: str, split: str | None, text_column: str | None, label_column
     lcol = pick_column(columns, label_column, LABEL_COLUMNS, "label", spec)
     feature = ds.features.get(lcol)
     label_names = tuple(feature.names) if getattr(feature, "names", None) else None
+    icol = id_column_of(columns, id_column, spec)
     rows = ({tcol: t, lcol: l} for t, l in zip(ds[tcol], ds[lcol]))
+    if icol is not None:  # the id column only when there is one: reading every column costs memory
+        rows = ({**row, icol: i} for row, i in zip(rows, ds[icol]))
     return rows_to_dataset(spec.replace("/", "_").replace(":", "_"), split, rows, columns, tcol, lcol, spec,
-                            label_names=label_names)
+                            label_names=label_names, id_column=icol)
