@@ -431,5 +431,20 @@ def judge_command(pairs_path, out_path, embedding, fluency, similarity, debug) -
     click.echo(f"judged: {dest}")
 
 
+
+@main.command("doctor")
+@click.option("--install", "install_missing", is_flag=True,
+              help="Install what is missing: the pip packages (the --no-deps ones separately) and WordNet "
+                   "(apt-get, as root or with password-less sudo; otherwise the command is printed), then check again.")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as one JSON object on stdout.")
+def doctor_command(install_missing, as_json) -> None:
+    """Check every offline resource (models, vectors, WordNet, datasets): present or missing, where it
+    was found, and the command that gets it. Exit 1 when a required one is missing."""
+    from . import doctor
+
+    code = doctor.main(install_missing=install_missing, as_json=as_json, echo=click.echo,
+                       err=lambda line: click.echo(line, err=True))
+    raise SystemExit(code)
+
 if __name__ == "__main__":  # pragma: no cover
     main()

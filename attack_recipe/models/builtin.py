@@ -31,11 +31,17 @@ BUILD_VERSION = 2
 LABEL_NAMES = ("negative", "positive")
 
 
-def builtin_victim_path() -> Path:
-    """Folder of the built-in victim (it may not be built yet; ``sentiment_minilm()`` builds it)."""
+def builtin_victim_path(create: bool = True) -> Path:
+    """Folder of the built-in victim (it may not be built yet; ``sentiment_minilm()`` builds it).
+    The cache root is created unless ``create`` is False."""
     from ..resources.paths import cache_dir
 
-    return cache_dir() / "victims" / NAME
+    return cache_dir(create) / "victims" / NAME
+
+
+def is_built(folder: Path | None = None) -> bool:
+    """Whether a complete build of the current recipe version is in ``folder`` (default: the cache)."""
+    return _is_built(folder if folder is not None else builtin_victim_path(create=False))
 
 
 def _is_built(folder: Path) -> bool:

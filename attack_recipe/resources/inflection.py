@@ -13,6 +13,13 @@ from __future__ import annotations
 
 import functools
 
+from ..errors import ResourceNotFoundError
+from .paths import install_hint, pip_command
+
+PACKAGE = "lemminflect"  # its tables ship inside the wheel
+PIP = ("lemminflect==0.2.3",)
+INSTALL = pip_command(*PIP)
+
 #: Penn tags lemminflect can inflect to, by the universal POS of their lemma.
 _INFLECTABLE = {
     "NN": "NOUN", "NNS": "NOUN",
@@ -34,7 +41,11 @@ def inflect_like(substitute: str, tag: str | None) -> str:
     upos = _INFLECTABLE.get(tag or "")
     if upos is None or not substitute.isalpha():
         return substitute
-    from lemminflect import getInflection, getLemma
+    try:
+        from lemminflect import getInflection, getLemma
+    except ImportError as exc:
+        raise ResourceNotFoundError("inflection tables (lemminflect)", [f"import lemminflect ({exc})"],
+                                    install_hint(INSTALL)) from exc
 
     word = substitute.lower()
     lemmas = getLemma(word, upos=upos, lemmatize_oov=False)

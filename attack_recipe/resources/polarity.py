@@ -14,12 +14,13 @@ import os
 import pathlib
 
 from ..errors import ResourceNotFoundError
-from .paths import package_path
+from .paths import install_hint, package_path, pip_command
 
 PACKAGE = "vaderSentiment"
 LEXICON_FILE = "vader_lexicon.txt"
 ENV_VAR = "ATTACK_RECIPE_POLARITY_LEXICON"
-INSTALL = "pip install vaderSentiment==3.3.2"
+PIP = ("vaderSentiment==3.3.2",)
+INSTALL = pip_command(*PIP)
 
 
 def read_lexicon(path: str | os.PathLike) -> dict[str, float]:
@@ -47,8 +48,15 @@ def load_polarity_lexicon(path: str | None = None) -> dict[str, float]:
         if p.is_file():
             return read_lexicon(p)
         tried.append(f"{'path argument' if path else '$' + ENV_VAR}: {p} (not a file)")
+    packaged = packaged_lexicon()
+    if packaged is not None:
+        return read_lexicon(packaged)
     root = package_path(PACKAGE)
-    if root is not None and (root / LEXICON_FILE).is_file():
-        return read_lexicon(root / LEXICON_FILE)
     tried.append(f"python package {PACKAGE}: " + ("not installed" if root is None else f"no {LEXICON_FILE} in {root}"))
-    raise ResourceNotFoundError("polarity lexicon (VADER)", tried, INSTALL)
+    raise ResourceNotFoundError("polarity lexicon (VADER)", tried, install_hint(INSTALL))
+
+
+def packaged_lexicon() -> pathlib.Path | None:
+    """VADER's ``vader_lexicon.txt`` inside the installed wheel (not imported), or None."""
+    root = package_path(PACKAGE)
+    return root / LEXICON_FILE if root is not None and (root / LEXICON_FILE).is_file() else None

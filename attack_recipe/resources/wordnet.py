@@ -27,10 +27,11 @@ import warnings
 from typing import Any
 
 from ..errors import ResourceNotFoundError
-from .paths import cache_dir, host_reachable
+from .paths import cache_dir, host_reachable, install_hint
 
 DEBIAN_WORDNET = pathlib.Path("/usr/share/wordnet")
-APT_INSTALL = "apt-get install -y wordnet-base wordnet-sense-index"
+APT_PACKAGES = ("wordnet-base", "wordnet-sense-index")
+APT_INSTALL = "apt-get install -y " + " ".join(APT_PACKAGES)
 NLTK_INSTALL = "python -m nltk.downloader wordnet"
 
 #: The 45 lexicographer files of WordNet 3.0, in order, with their syntactic category
@@ -61,8 +62,8 @@ def lexnames_text() -> str:
     return "".join(f"{i:02d}\t{name}\t{cat}\n" for i, (name, cat) in enumerate(LEXNAMES))
 
 
-def _nltk_data_dir() -> pathlib.Path:
-    return cache_dir() / "nltk_data"
+def _nltk_data_dir(create: bool = True) -> pathlib.Path:
+    return cache_dir(create) / "nltk_data"
 
 
 def _is_complete(folder: pathlib.Path) -> bool:
@@ -164,6 +165,34 @@ def _network_reachable() -> bool:
     return host_reachable("https://raw.githubusercontent.com")
 
 
+def locate_wordnet() -> tuple[str, pathlib.Path | None]:
+    """Where :func:`load_wordnet` would find WordNet, without loading it: ``(kind, folder)``.
+
+    ``kind`` is "nltk" (NLTK's data path), "cache" (our copy), "debian" (``/usr/share/wordnet``, copied
+    into our cache on first use) or "missing" (folder None; the download is the only way left). Same
+    order as :func:`load_wordnet`; nothing is written.
+    """
+    try:
+        import nltk
+
+        try:
+            return "nltk", pathlib.Path(str(nltk.data.find("corpora/wordnet")))
+        except LookupError:
+            pass
+        try:
+            return "nltk", pathlib.Path(str(nltk.data.find("corpora/wordnet.zip")))
+        except LookupError:
+            pass
+    except ImportError:
+        return "missing", None
+    ours = _nltk_data_dir(create=False) / "corpora" / "wordnet"
+    if _is_complete(ours):
+        return "cache", ours
+    if all((DEBIAN_WORDNET / f).is_file() for f in _REQUIRED if f != "lexnames"):
+        return "debian", DEBIAN_WORDNET
+    return "missing", None
+
+
 @functools.lru_cache(maxsize=1)
 def load_wordnet() -> Any:
     """A working ``nltk.corpus.reader.WordNetCorpusReader`` (built once per process)."""
@@ -206,7 +235,7 @@ def load_wordnet() -> Any:
     else:
         tried.append("nltk.download('wordnet') (skipped: offline)")
         install = APT_INSTALL
-    raise ResourceNotFoundError("WordNet 3.0", tried, install)
+    raise ResourceNotFoundError("WordNet 3.0", tried, install_hint(install))
 
 
 @functools.lru_cache(maxsize=200_000)

