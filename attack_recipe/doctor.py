@@ -162,7 +162,7 @@ def check_spacy() -> Check:
     from .resources import pos
     from .resources.paths import package_path
 
-    name, used_by = "spaCy English model", "judge (part of speech, named entities), inflection"
+    name, used_by = "spaCy English model", "word-swap recipes and the judge (contextual part of speech, names)"
     if package_path("spacy") is None:
         return _missing(f"{name} (spaCy itself)", used_by, pos.INSTALL, pip=pos.PIP)
     model, folder = pos.find_model()
@@ -185,7 +185,7 @@ def check_lemminflect() -> Check:
     from .resources import inflection
     from .resources.paths import package_path
 
-    name, used_by = "inflection tables (lemminflect)", "word swaps in the strict preset, judge"
+    name, used_by = "inflection tables (lemminflect)", "word-swap recipes (replacements in the replaced word's form)"
     folder = package_path(inflection.PACKAGE)
     if folder is not None:
         return _present(name, used_by, folder)
@@ -289,9 +289,15 @@ def install_plan(results: Sequence[Check]) -> tuple[list[list[str]], list[str]]:
     return commands, _unique(p for c in missing for p in c.apt)
 
 
-def install(results: Sequence[Check], run: Callable = subprocess.run, echo: Callable[[str], None] = print,
-            privilege: Callable[[], list[str] | None] = _privilege_prefix) -> list[Step]:
-    """Install what ``results`` lack; returns the steps, in order. Command output goes to stderr."""
+def install(results: Sequence[Check], run: Callable | None = None, echo: Callable[[str], None] = print,
+            privilege: Callable[[], list[str] | None] | None = None) -> list[Step]:
+    """Install what ``results`` lack; returns the steps, in order. Command output goes to stderr.
+
+    ``run`` (default ``subprocess.run``) and ``privilege`` (root / sudo detection) are the seams tests
+    replace, so nothing is installed by the test suite.
+    """
+    run = run or subprocess.run
+    privilege = privilege or _privilege_prefix
     commands, apt = install_plan(results)
     steps: list[Step] = []
 
@@ -360,7 +366,7 @@ def format_report(results: Sequence[Check]) -> str:
 
 
 def main(install_missing: bool = False, as_json: bool = False, echo: Callable[[str], None] = print,
-         err: Callable[[str], None] | None = None, run: Callable = subprocess.run) -> int:
+         err: Callable[[str], None] | None = None, run: Callable | None = None) -> int:
     """What ``attack-recipe doctor [--install] [--json]`` does; returns the exit code (0: all required there)."""
     err = err or (lambda line: print(line, file=sys.stderr))
     results = run_checks()

