@@ -229,38 +229,38 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
                 out.print()
                 print_examples(outcome.results, out, n=show_examples,
                                label_names=getattr(prepared.victim, "labels", None))
-        from .evaluation.report import write_report
-
-        try:
-            report = write_report(outcome.out_dir, label_names=getattr(prepared.victim, "labels", None))
-        except Exception as exc:  # the results are written; say so rather than end in a traceback
-            click.echo(f"results: {outcome.results_path}\nsummary: {outcome.summary_path}", err=True)
-            _fail(exc, debug)
-            return
         click.echo(f"results: {outcome.results_path}")
         click.echo(f"summary: {outcome.summary_path}")
-        click.echo(f"report:  {report}")
+        click.echo(f"report:  {outcome.report_path or '(not written: see the warning above)'}")
 
 
 @main.command("baseline")
 @_config_options
-@click.option("--output", "-o", default="robustness-baseline.json", show_default=True,
-              type=click.Path(dir_okay=False), help="Baseline file to write (commit it).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Where the run's files go.")
+@click.option("--baseline", "baseline_path", default="robustness-baseline.json", show_default=True,
+              type=click.Path(dir_okay=False), help="Baseline file to write (commit it); `check --baseline` reads it.")
+@click.option("--output", "-o", "old_output", default=None, type=click.Path(dir_okay=False), hidden=True,
+              help="Old name of --baseline (easy to confuse with --out).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for the run's files [default: runs/gate-<baseline file name>-baseline].")
 @click.option("--max-success-rate-increase", type=click.FloatRange(0, 1), default=0.05, show_default=True,
               help="Tolerance recorded in the baseline: absolute rise in the gated success rate "
                    "(valid or raw, see `check --metric`).")
 @click.option("--max-queries-decrease", type=click.FloatRange(0, 1), default=0.20, show_default=True,
               help="Tolerance recorded in the baseline: relative drop in queries per success.")
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
-def baseline_command(output, out_dir, max_success_rate_increase, max_queries_decrease, debug, **config_fields) -> None:
+def baseline_command(baseline_path, old_output, out_dir, max_success_rate_increase, max_queries_decrease, debug,
+                     **config_fields) -> None:
     """Run a seeded attack and record its figures as a robustness baseline (a small JSON file to commit)."""
     from .evaluation.config import RunConfig
     from .evaluation.gate import Tolerances, record_baseline
 
+    if old_output:
+        click.echo("warning: --output/-o is now --baseline (the file to write); --out is the run's folder", err=True)
+        baseline_path = old_output
+    output = baseline_path
     with _logging_to_stderr(debug):
         try:
-            config = RunConfig(**_with_mlm(config_fields), out_dir=out_dir, overwrite=True)
+            config = RunConfig(**_with_mlm(config_fields), out_dir=out_dir)
             tolerances = Tolerances(max_success_rate_increase, max_queries_decrease)
             data = record_baseline(config, output, tolerances)
         except Exception as exc:
@@ -276,7 +276,8 @@ def baseline_command(output, out_dir, max_success_rate_increase, max_queries_dec
 @click.option("--baseline", "baseline_path", required=True, type=click.Path(dir_okay=False),
               help="Baseline file written by `attack-recipe baseline`.")
 @click.option("--model", default=None, help="Check this model instead of the baseline's (e.g. the new version).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Where the run's files go.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for the run's files [default: runs/gate-<baseline file name>-check].")
 @click.option("--verdict", "verdict_path", type=click.Path(dir_okay=False), default=None,
               help="Machine-readable verdict [default: verdict.json in the run's folder].")
 @click.option("--metric", type=click.Choice(list(METRICS)), default=DEFAULT_METRIC,
@@ -285,15 +286,12 @@ def baseline_command(output, out_dir, max_success_rate_increase, max_queries_dec
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
 def check_command(baseline_path, model, out_dir, verdict_path, metric, debug) -> None:
     """Rerun a baseline's attack; exit 1 if the model became easier to break, 0 if not."""
-    from .evaluation.config import RunConfig
-    from .evaluation.gate import check_robustness, load_baseline, rerun_fields
+    from .evaluation.gate import check_robustness, gate_out_dir
     from .evaluation.records import write_summary
 
     with _logging_to_stderr(debug):
         try:
-            data = load_baseline(baseline_path)
-            fields = {**rerun_fields(data), **({"model": model} if model else {})}
-            out = out_dir or str(RunConfig(**fields).resolved_out_dir)
+            out = out_dir or str(gate_out_dir(baseline_path, "check"))
             verdict = check_robustness(baseline_path, model=model, out_dir=out, metric=metric)
         except Exception as exc:
             _fail(exc, debug)

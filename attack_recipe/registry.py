@@ -92,10 +92,21 @@ def names(kind: str) -> list[str]:
 def entry(kind: str, name: str) -> Entry:
     """Metadata of one registered component (nothing is imported); did-you-mean error if unknown."""
     eps = _entry_points(kind)
-    if name not in eps:
-        raise UnknownNameError(kind, name, eps)
+    name = canonical_name(kind, name)
     ep = eps[name]
     return Entry(kind, ep.name, ep.value)
+
+
+def canonical_name(kind: str, name: str) -> str:
+    """The registered spelling of ``name``: names match regardless of letter case ("PWWS" is pwws);
+    an unknown name raises :class:`UnknownNameError` with a did-you-mean."""
+    eps = _entry_points(kind)
+    if name in eps:
+        return name
+    folded = [n for n in eps if n.lower() == str(name).lower()]
+    if len(folded) == 1:
+        return folded[0]
+    raise UnknownNameError(kind, name, eps)
 
 
 def load(kind: str, name: str):
@@ -105,8 +116,7 @@ def load(kind: str, name: str):
     signature, name and docstring, so that what they build is checked as well.
     """
     eps = _entry_points(kind)
-    if name not in eps:
-        raise UnknownNameError(kind, name, eps)
+    name = canonical_name(kind, name)
     ep = eps[name]
     try:
         obj = ep.load()

@@ -25,7 +25,7 @@ def baseline(tmp_path):
     path = tmp_path / "baseline.json"
     result = CliRunner().invoke(main, ["baseline", "--recipe", "deepwordbug", "--model", "toy-sentiment",
                                        "--dataset", str(data), "--num-examples", "10", "--seed", "0",
-                                       "--output", str(path), "--out", str(tmp_path / "b")])
+                                       "--baseline", str(path), "--out", str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
     return path
 
@@ -68,7 +68,7 @@ def _record(tmp_path, data, *extra):
     path = tmp_path / "opts.json"
     result = CliRunner().invoke(main, ["baseline", "--recipe", "deepwordbug", "--model", "toy-sentiment",
                                        "--dataset", str(data), "--num-examples", "6", *extra,
-                                       "--output", str(path), "--out", str(tmp_path / "b")])
+                                       "--baseline", str(path), "--out", str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
     return path
 
