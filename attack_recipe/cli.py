@@ -130,7 +130,9 @@ def _config_options(f):
                      "name [default: built-in sentiment-minilm]."),
         click.option("--dataset", default=None, help="Built-in name, .csv/.jsonl file or HF dataset id "
                      "[default: tweets when --model is omitted; required otherwise]."),
-        click.option("--split", default="test", show_default=True),
+        click.option("--split", default="test", show_default=True,
+                     help="Dataset split: a built-in dataset's or an HF dataset's (train, validation, test); "
+                          "a local file is read whole and the name only labels its ids."),
         click.option("--num-examples", type=click.IntRange(min=1), default=50, show_default=True),
         click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True),
         click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
@@ -325,6 +327,29 @@ def compare_command(run_dirs) -> None:
         except ValueError as exc:
             raise RuntimeFailure(f"{path} is not valid JSON: {exc}")
     print_comparison(runs, Console(highlight=False))
+    different = _different_examples(run_dirs)
+    if different:
+        click.echo(f"warning: these runs attacked different examples ({different}); their rates are not "
+                   "comparable example for example", err=True)
+
+
+def _different_examples(run_dirs) -> str:
+    """Empty when every run attacked the same example ids, else what differs, e.g. "run-a: 50, run-b: 20"."""
+    from pathlib import Path
+
+    from .evaluation.records import read_results
+
+    covered = {}
+    for run_dir in run_dirs:
+        try:
+            covered[Path(run_dir).name or str(run_dir)] = [r.example_id for r in read_results(Path(run_dir) / "results.jsonl")]
+        except Exception:  # noqa: BLE001 - no or broken results: nothing to compare, the table stands alone
+            return ""
+    if len({tuple(ids) for ids in covered.values()}) <= 1:
+        return ""
+    first = next(iter(covered.values()))
+    shared = set(first).intersection(*map(set, covered.values()))
+    return ", ".join(f"{name}: {len(ids)}" for name, ids in covered.items()) + f"; {len(shared)} in common"
 
 
 @main.command("report")
@@ -354,7 +379,9 @@ def _normalise_kind(ctx, param, value):
 @main.command("list")
 @click.argument("kind", required=False, callback=_normalise_kind)
 def list_command(kind: str | None) -> None:
-    """List recipes, components, victims and built-in datasets (or one KIND of them)."""
+    """List recipes, components, victims and built-in datasets (or one KIND of them).
+
+    KIND is one of: recipe, transformation, constraint, search, victim, dataset (plurals work too)."""
     from . import registry
 
     for k in [kind] if kind else list(KINDS):
