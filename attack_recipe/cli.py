@@ -47,17 +47,19 @@ def _logging_to_stderr(debug: bool) -> Iterator[None]:
         pkg.setLevel(old_level)
 
 
-def _fail(exc: BaseException, debug: bool) -> None:
-    """Translate an exception into click's exit codes: usage errors → 2, everything else → 1."""
+def _fail(exc: BaseException, debug: bool, runtime: type[RuntimeFailure] | None = None) -> None:
+    """Translate an exception into click's exit codes: usage errors → 2, everything else → 1
+    (``runtime``'s code instead, e.g. :class:`GateNotRun`)."""
     from .errors import AttackRecipeError, UsageError
 
+    runtime = runtime or RuntimeFailure
     if debug:
         raise exc
     if isinstance(exc, UsageError):
         raise click.UsageError(str(exc)) from exc
     if isinstance(exc, AttackRecipeError):
-        raise RuntimeFailure(str(exc)) from exc
-    raise RuntimeFailure(
+        raise runtime(str(exc)) from exc
+    raise runtime(
         f"unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback)"
     ) from exc
 
@@ -71,6 +73,13 @@ class RuntimeFailure(click.ClickException):
         click.echo(f"error: {self.format_message()}", file=file, err=file is None)
 
 
+class GateNotRun(RuntimeFailure):
+    """``check`` could not rerun the attack (model, dataset, resource): exit 3, so that CI tells a
+    broken setup (3) from a model that became easier to break (1)."""
+
+    exit_code = 3
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="attack-recipe")
 def main() -> None:
@@ -82,9 +91,14 @@ def _parse_recipe_options(ctx, param, values):
     from .evaluation.config import parse_recipe_option
 
     try:
-        return tuple(parse_recipe_option(v) for v in values)
+        options = tuple(parse_recipe_option(v) for v in values)
     except UsageError as exc:
         raise click.BadParameter(str(exc)) from exc
+    names = [name for name, _ in options]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise click.BadParameter(f"given more than once: {', '.join(twice)} (which value was meant?)")
+    return options
 
 
 def _with_mlm(fields: dict) -> dict:
@@ -201,6 +215,7 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
         from rich.console import Console
 
         from .evaluation.console import print_examples, print_summary, progress
+        from .evaluation.display import visible
 
         out = Console(highlight=False)
         try:
@@ -208,7 +223,7 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
                 outcome = execute(prepared)
             else:
                 with progress(len(prepared.examples), Console(stderr=True),
-                              description=f"{config.recipe} on {prepared.dataset_name}") as reporter:
+                              description=f"{config.recipe} on {visible(prepared.dataset_name)}") as reporter:
                     outcome = execute(prepared, on_result=reporter)
         except KeyboardInterrupt:
             click.echo(f"interrupted; partial results kept in {config.resolved_out_dir}", err=True)
@@ -287,7 +302,10 @@ def baseline_command(baseline_path, old_output, out_dir, max_success_rate_increa
                                       "successes. A baseline without a valid rate is gated on the raw rate (said so).")
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
 def check_command(baseline_path, model, out_dir, verdict_path, metric, debug) -> None:
-    """Rerun a baseline's attack; exit 1 if the model became easier to break, 0 if not."""
+    """Rerun a baseline's attack; exit 1 if the model became easier to break, 0 if not.
+
+    Exit 2: a usage error (a bad or unreproducible baseline); exit 3: the attack could not run (the
+    model, dataset or a resource failed), so CI can tell a broken setup from a weaker model."""
     from .evaluation.gate import check_robustness, gate_out_dir
     from .evaluation.records import write_summary
 
@@ -296,7 +314,7 @@ def check_command(baseline_path, model, out_dir, verdict_path, metric, debug) ->
             out = out_dir or str(gate_out_dir(baseline_path, "check"))
             verdict = check_robustness(baseline_path, model=model, out_dir=out, metric=metric)
         except Exception as exc:
-            _fail(exc, debug)
+            _fail(exc, debug, runtime=GateNotRun)
             return
     path = verdict_path or f"{out}/verdict.json"
     write_summary(path, verdict.to_dict())

@@ -124,6 +124,8 @@ class RunConfig:
             raise UsageError("a valid-only search needs the judge: drop --no-judge, or pass --allow-invalid")
         options = tuple((str(k), v) for k, v in (self.recipe_options or ()))  # JSON gives lists back
         object.__setattr__(self, "recipe_options", options)
+        if self.out_dir is not None and not str(self.out_dir).strip():
+            raise UsageError("--out is empty: name a folder for the run's files (or leave --out out for the default)")
         timeout = self.example_timeout
         if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
                                     or not math.isfinite(timeout) or timeout < 0):
@@ -139,7 +141,9 @@ class RunConfig:
         if self.model is None:
             return DEFAULT_MODEL
         if isinstance(self.model, str):
-            return self.model
+            from ..models.http import redact_url  # light: no httpx at import
+
+            return redact_url(self.model)  # no user:password@ of a URL in run.json, summaries or reports
         return str(getattr(self.model, "name", type(self.model).__name__))
 
     @property
@@ -187,7 +191,7 @@ class RunConfig:
     def to_dict(self) -> dict[str, Any]:
         """The fields as plain data, header values left out (names only: they may be credentials)."""
         data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # no deep copy of a victim
-        data["model"] = self.model if self.model is None or isinstance(self.model, str) else self.model_name
+        data["model"] = None if self.model is None else self.model_name
         data["recipe_options"] = [list(pair) for pair in self.recipe_options]
         data["http_headers"] = [name for name, _ in self.http_headers]
         return data

@@ -181,7 +181,7 @@ def write_report(run_dir: str | os.PathLike, *, max_examples: int = 200, label_n
     env = jinja2.Environment(loader=jinja2.PackageLoader("attack_recipe.evaluation", "templates"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
     page = env.get_template("report.html.j2").render(
-        title=" · ".join(str(run.get(k)) for k in ("recipe", "model", "dataset") if run.get(k)) or run_dir.name,
+        title=visible(" · ".join(str(run.get(k)) for k in ("recipe", "model", "dataset") if run.get(k)) or run_dir.name),
         headline=headline(summary),
         judged=any(e["verdict"]["kind"] != "unjudged" for e in examples),
         invalid_reasons=sorted((summary.get("invalid_reasons") or {}).items(), key=lambda kv: (-kv[1], kv[0])),
