@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 import pytest
@@ -12,18 +11,11 @@ from attack_recipe.attacks.results import Status
 from attack_recipe.cli import main
 from attack_recipe.evaluation.harness import run_dataset
 from attack_recipe.resources.datasets import Example, load_dataset_examples
-from attack_recipe.testing import SENTIMENT_EXAMPLES, KeywordSentimentVictim
+from attack_recipe.testing import KeywordSentimentVictim
 from attack_recipe.testing.attacks import character_attack
 
 FAST = ["--recipe", "deepwordbug", "--model", "toy-sentiment", "--no-judge", "--no-validity"]
 
-
-@pytest.fixture
-def data_csv(tmp_path):
-    path = tmp_path / "data.csv"
-    with open(path, "w", newline="") as fh:
-        csv.writer(fh).writerows([["text", "label"], *SENTIMENT_EXAMPLES[:3]])
-    return path
 
 
 class ExitingVictim(KeywordSentimentVictim):
