@@ -7,7 +7,17 @@ encoders and datasets load on first use. The public API::
     attack = ar.load_recipe("textfooler")
     victim = ar.load_victim()                       # the built-in sentiment-minilm
     result = attack.run(victim, "what a lovely day", label="positive")
-    outcome = ar.run_dataset(attack, victim, ar.load_dataset("tweets", "test", num_examples=20).examples)
+
+    # a whole dataset, with the same files as `attack-recipe run` (results, summary, report.html):
+    victim = ar.SklearnVictim(my_pipeline)          # or HuggingFaceVictim, CallableVictim, HttpVictim, ...
+    outcome = ar.run(ar.RunConfig(recipe="deepwordbug", model=victim, dataset="holdout.csv", out_dir="runs/x"))
+
+    # your own texts, without a file:
+    examples = [ar.Example(id=str(i), text=t, label=y) for i, (t, y) in enumerate(rows)]
+    outcome = ar.run_dataset(attack, victim, examples, out_dir="runs/y")
+
+    # the robustness gate, in your tests:
+    ar.assert_robust("robustness-baseline.json", model=victim)
 """
 
 from __future__ import annotations
@@ -29,6 +39,18 @@ _LAZY = {
     "Targeted": "attack_recipe.attacks.goals:Targeted",
     "Threshold": "attack_recipe.attacks.goals:Threshold",
     "Victim": "attack_recipe.models.base:Victim",
+    "HuggingFaceVictim": "attack_recipe.models.huggingface:HuggingFaceVictim",
+    "SklearnVictim": "attack_recipe.models.callable:SklearnVictim",
+    "CallableVictim": "attack_recipe.models.callable:CallableVictim",
+    "SentenceTransformerHeadVictim": "attack_recipe.models.sentence_transformer:SentenceTransformerHeadVictim",
+    "HttpVictim": "attack_recipe.models.http:HttpVictim",
+    "Example": "attack_recipe.resources.datasets.examples:Example",
+    "RunConfig": "attack_recipe.evaluation.config:RunConfig",
+    "run": "attack_recipe.evaluation.runner:run_from_config",
+    "record_baseline": "attack_recipe.evaluation.gate:record_baseline",
+    "check_robustness": "attack_recipe.evaluation.gate:check_robustness",
+    "assert_robust": "attack_recipe.evaluation.gate:assert_robust",
+    "write_report": "attack_recipe.evaluation.report:write_report",
     "load_victim": "attack_recipe.models.loading:load_victim",
     "load_dataset": "attack_recipe.resources.datasets:load_dataset_examples",
     "run_dataset": "attack_recipe.evaluation.harness:run_dataset",

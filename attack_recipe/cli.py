@@ -47,17 +47,19 @@ def _logging_to_stderr(debug: bool) -> Iterator[None]:
         pkg.setLevel(old_level)
 
 
-def _fail(exc: BaseException, debug: bool) -> None:
-    """Translate an exception into click's exit codes: usage errors → 2, everything else → 1."""
+def _fail(exc: BaseException, debug: bool, runtime: type[RuntimeFailure] | None = None) -> None:
+    """Translate an exception into click's exit codes: usage errors → 2, everything else → 1
+    (``runtime``'s code instead, e.g. :class:`GateNotRun`)."""
     from .errors import AttackRecipeError, UsageError
 
+    runtime = runtime or RuntimeFailure
     if debug:
         raise exc
     if isinstance(exc, UsageError):
         raise click.UsageError(str(exc)) from exc
     if isinstance(exc, AttackRecipeError):
-        raise RuntimeFailure(str(exc)) from exc
-    raise RuntimeFailure(
+        raise runtime(str(exc)) from exc
+    raise runtime(
         f"unexpected {type(exc).__name__}: {exc} (run again with --debug for the traceback)"
     ) from exc
 
@@ -71,6 +73,13 @@ class RuntimeFailure(click.ClickException):
         click.echo(f"error: {self.format_message()}", file=file, err=file is None)
 
 
+class GateNotRun(RuntimeFailure):
+    """``check`` could not rerun the attack (model, dataset, resource): exit 3, so that CI tells a
+    broken setup (3) from a model that became easier to break (1)."""
+
+    exit_code = 3
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", "-V", prog_name="attack-recipe")
 def main() -> None:
@@ -82,9 +91,14 @@ def _parse_recipe_options(ctx, param, values):
     from .evaluation.config import parse_recipe_option
 
     try:
-        return tuple(parse_recipe_option(v) for v in values)
+        options = tuple(parse_recipe_option(v) for v in values)
     except UsageError as exc:
         raise click.BadParameter(str(exc)) from exc
+    names = [name for name, _ in options]
+    twice = sorted({n for n in names if names.count(n) > 1})
+    if twice:
+        raise click.BadParameter(f"given more than once: {', '.join(twice)} (which value was meant?)")
+    return options
 
 
 def _with_mlm(fields: dict) -> dict:
@@ -130,7 +144,9 @@ def _config_options(f):
                      "name [default: built-in sentiment-minilm]."),
         click.option("--dataset", default=None, help="Built-in name, .csv/.jsonl file or HF dataset id "
                      "[default: tweets when --model is omitted; required otherwise]."),
-        click.option("--split", default="test", show_default=True),
+        click.option("--split", default="test", show_default=True,
+                     help="Dataset split: a built-in dataset's or an HF dataset's (train, validation, test); "
+                          "a local file is read whole and the name only labels its ids."),
         click.option("--num-examples", type=click.IntRange(min=1), default=50, show_default=True),
         click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True),
         click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True,
@@ -199,6 +215,7 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
         from rich.console import Console
 
         from .evaluation.console import print_examples, print_summary, progress
+        from .evaluation.display import visible
 
         out = Console(highlight=False)
         try:
@@ -206,7 +223,7 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
                 outcome = execute(prepared)
             else:
                 with progress(len(prepared.examples), Console(stderr=True),
-                              description=f"{config.recipe} on {prepared.dataset_name}") as reporter:
+                              description=f"{config.recipe} on {visible(prepared.dataset_name)}") as reporter:
                     outcome = execute(prepared, on_result=reporter)
         except KeyboardInterrupt:
             click.echo(f"interrupted; partial results kept in {config.resolved_out_dir}", err=True)
@@ -229,38 +246,38 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
                 out.print()
                 print_examples(outcome.results, out, n=show_examples,
                                label_names=getattr(prepared.victim, "labels", None))
-        from .evaluation.report import write_report
-
-        try:
-            report = write_report(outcome.out_dir, label_names=getattr(prepared.victim, "labels", None))
-        except Exception as exc:  # the results are written; say so rather than end in a traceback
-            click.echo(f"results: {outcome.results_path}\nsummary: {outcome.summary_path}", err=True)
-            _fail(exc, debug)
-            return
         click.echo(f"results: {outcome.results_path}")
         click.echo(f"summary: {outcome.summary_path}")
-        click.echo(f"report:  {report}")
+        click.echo(f"report:  {outcome.report_path or '(not written: see the warning above)'}")
 
 
 @main.command("baseline")
 @_config_options
-@click.option("--output", "-o", default="robustness-baseline.json", show_default=True,
-              type=click.Path(dir_okay=False), help="Baseline file to write (commit it).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Where the run's files go.")
+@click.option("--baseline", "baseline_path", default="robustness-baseline.json", show_default=True,
+              type=click.Path(dir_okay=False), help="Baseline file to write (commit it); `check --baseline` reads it.")
+@click.option("--output", "-o", "old_output", default=None, type=click.Path(dir_okay=False), hidden=True,
+              help="Old name of --baseline (easy to confuse with --out).")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for the run's files [default: runs/gate-<baseline file name>-baseline].")
 @click.option("--max-success-rate-increase", type=click.FloatRange(0, 1), default=0.05, show_default=True,
               help="Tolerance recorded in the baseline: absolute rise in the gated success rate "
                    "(valid or raw, see `check --metric`).")
 @click.option("--max-queries-decrease", type=click.FloatRange(0, 1), default=0.20, show_default=True,
               help="Tolerance recorded in the baseline: relative drop in queries per success.")
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
-def baseline_command(output, out_dir, max_success_rate_increase, max_queries_decrease, debug, **config_fields) -> None:
+def baseline_command(baseline_path, old_output, out_dir, max_success_rate_increase, max_queries_decrease, debug,
+                     **config_fields) -> None:
     """Run a seeded attack and record its figures as a robustness baseline (a small JSON file to commit)."""
     from .evaluation.config import RunConfig
     from .evaluation.gate import Tolerances, record_baseline
 
+    if old_output:
+        click.echo("warning: --output/-o is now --baseline (the file to write); --out is the run's folder", err=True)
+        baseline_path = old_output
+    output = baseline_path
     with _logging_to_stderr(debug):
         try:
-            config = RunConfig(**_with_mlm(config_fields), out_dir=out_dir, overwrite=True)
+            config = RunConfig(**_with_mlm(config_fields), out_dir=out_dir)
             tolerances = Tolerances(max_success_rate_increase, max_queries_decrease)
             data = record_baseline(config, output, tolerances)
         except Exception as exc:
@@ -276,7 +293,8 @@ def baseline_command(output, out_dir, max_success_rate_increase, max_queries_dec
 @click.option("--baseline", "baseline_path", required=True, type=click.Path(dir_okay=False),
               help="Baseline file written by `attack-recipe baseline`.")
 @click.option("--model", default=None, help="Check this model instead of the baseline's (e.g. the new version).")
-@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None, help="Where the run's files go.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False), default=None,
+              help="Folder for the run's files [default: runs/gate-<baseline file name>-check].")
 @click.option("--verdict", "verdict_path", type=click.Path(dir_okay=False), default=None,
               help="Machine-readable verdict [default: verdict.json in the run's folder].")
 @click.option("--metric", type=click.Choice(list(METRICS)), default=DEFAULT_METRIC,
@@ -284,19 +302,19 @@ def baseline_command(output, out_dir, max_success_rate_increase, max_queries_dec
                                       "successes. A baseline without a valid rate is gated on the raw rate (said so).")
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
 def check_command(baseline_path, model, out_dir, verdict_path, metric, debug) -> None:
-    """Rerun a baseline's attack; exit 1 if the model became easier to break, 0 if not."""
-    from .evaluation.config import RunConfig
-    from .evaluation.gate import check_robustness, load_baseline, rerun_fields
+    """Rerun a baseline's attack; exit 1 if the model became easier to break, 0 if not.
+
+    Exit 2: a usage error (a bad or unreproducible baseline); exit 3: the attack could not run (the
+    model, dataset or a resource failed), so CI can tell a broken setup from a weaker model."""
+    from .evaluation.gate import check_robustness, gate_out_dir
     from .evaluation.records import write_summary
 
     with _logging_to_stderr(debug):
         try:
-            data = load_baseline(baseline_path)
-            fields = {**rerun_fields(data), **({"model": model} if model else {})}
-            out = out_dir or str(RunConfig(**fields).resolved_out_dir)
+            out = out_dir or str(gate_out_dir(baseline_path, "check"))
             verdict = check_robustness(baseline_path, model=model, out_dir=out, metric=metric)
         except Exception as exc:
-            _fail(exc, debug)
+            _fail(exc, debug, runtime=GateNotRun)
             return
     path = verdict_path or f"{out}/verdict.json"
     write_summary(path, verdict.to_dict())
@@ -327,6 +345,29 @@ def compare_command(run_dirs) -> None:
         except ValueError as exc:
             raise RuntimeFailure(f"{path} is not valid JSON: {exc}")
     print_comparison(runs, Console(highlight=False))
+    different = _different_examples(run_dirs)
+    if different:
+        click.echo(f"warning: these runs attacked different examples ({different}); their rates are not "
+                   "comparable example for example", err=True)
+
+
+def _different_examples(run_dirs) -> str:
+    """Empty when every run attacked the same example ids, else what differs, e.g. "run-a: 50, run-b: 20"."""
+    from pathlib import Path
+
+    from .evaluation.records import read_results
+
+    covered = {}
+    for run_dir in run_dirs:
+        try:
+            covered[Path(run_dir).name or str(run_dir)] = [r.example_id for r in read_results(Path(run_dir) / "results.jsonl")]
+        except Exception:  # noqa: BLE001 - no or broken results: nothing to compare, the table stands alone
+            return ""
+    if len({tuple(ids) for ids in covered.values()}) <= 1:
+        return ""
+    first = next(iter(covered.values()))
+    shared = set(first).intersection(*map(set, covered.values()))
+    return ", ".join(f"{name}: {len(ids)}" for name, ids in covered.items()) + f"; {len(shared)} in common"
 
 
 @main.command("report")
@@ -356,7 +397,9 @@ def _normalise_kind(ctx, param, value):
 @main.command("list")
 @click.argument("kind", required=False, callback=_normalise_kind)
 def list_command(kind: str | None) -> None:
-    """List recipes, components, victims and built-in datasets (or one KIND of them)."""
+    """List recipes, components, victims and built-in datasets (or one KIND of them).
+
+    KIND is one of: recipe, transformation, constraint, search, victim, dataset (plurals work too)."""
     from . import registry
 
     for k in [kind] if kind else list(KINDS):

@@ -24,7 +24,8 @@ class UnknownNameError(UsageError, KeyError):
         self.kind = kind
         self.name = name
         self.valid = sorted(valid)
-        close = difflib.get_close_matches(name, self.valid, n=3, cutoff=0.5)
+        lowered = {v.lower(): v for v in self.valid}
+        close = [lowered[c] for c in difflib.get_close_matches(str(name).lower(), list(lowered), n=3, cutoff=0.5)]
         hint = f" Did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         super().__init__(
             f"unknown {kind} {name!r}.{hint} Valid {kind}s: {', '.join(self.valid) or '(none)'}."

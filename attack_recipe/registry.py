@@ -92,10 +92,21 @@ def names(kind: str) -> list[str]:
 def entry(kind: str, name: str) -> Entry:
     """Metadata of one registered component (nothing is imported); did-you-mean error if unknown."""
     eps = _entry_points(kind)
-    if name not in eps:
-        raise UnknownNameError(kind, name, eps)
+    name = canonical_name(kind, name)
     ep = eps[name]
     return Entry(kind, ep.name, ep.value)
+
+
+def canonical_name(kind: str, name: str) -> str:
+    """The registered spelling of ``name``: names match regardless of letter case ("PWWS" is pwws);
+    an unknown name raises :class:`UnknownNameError` with a did-you-mean."""
+    eps = _entry_points(kind)
+    if name in eps:
+        return name
+    folded = [n for n in eps if n.lower() == str(name).lower()]
+    if len(folded) == 1:
+        return folded[0]
+    raise UnknownNameError(kind, name, eps)
 
 
 def load(kind: str, name: str):
@@ -105,8 +116,7 @@ def load(kind: str, name: str):
     signature, name and docstring, so that what they build is checked as well.
     """
     eps = _entry_points(kind)
-    if name not in eps:
-        raise UnknownNameError(kind, name, eps)
+    name = canonical_name(kind, name)
     ep = eps[name]
     try:
         obj = ep.load()
@@ -153,6 +163,17 @@ def available(kind: str) -> list[tuple[str, object]]:
     return out
 
 
+def summary_line(doc: str | None) -> str:
+    """A docstring's first sentence as plain text: its first paragraph joined into one line, cut at the
+    first full stop that ends a sentence, ``code`` markup dropped (``list`` shows it in a terminal)."""
+    import re
+
+    paragraph = " ".join(line.strip() for line in (doc or "").strip().split("\n\n")[0].splitlines())
+    plain = re.sub(r"``([^`]*)``|`([^`]*)`", lambda m: m.group(1) if m.group(1) is not None else m.group(2), paragraph)
+    end = re.search(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bet al)(?<!\bvs)\.(\s|$)", plain)
+    return plain[: end.start() + 1] if end else plain
+
+
 def describe(kind: str) -> list[Entry]:
     """Every registered component of a kind with the first line of its docstring.
 
@@ -166,6 +187,5 @@ def describe(kind: str) -> list[Entry]:
             logger.warning("skipping broken plugin: %s", exc)
             out.append(replace(exc.entry, error=str(exc)))
             continue
-        doc = (obj.__doc__ or "").strip().splitlines()
-        out.append(Entry(kind, name, ep.value, description=doc[0].strip() if doc else ""))
+        out.append(Entry(kind, name, ep.value, description=summary_line(obj.__doc__)))
     return out

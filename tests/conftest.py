@@ -21,3 +21,18 @@ def _tiny_validity_judge(request, monkeypatch):
     from attack_recipe.testing.judge import tiny_judge
 
     monkeypatch.setattr(runner, "new_judge", tiny_judge)
+
+
+@pytest.fixture
+def data_csv(tmp_path):
+    """The toy sentiment examples as a CSV file (text,label): the dataset of most CLI tests."""
+    import csv
+
+    from attack_recipe.testing import SENTIMENT_EXAMPLES
+
+    path = tmp_path / "data.csv"
+    with open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["text", "label"])
+        writer.writerows(SENTIMENT_EXAMPLES)
+    return path

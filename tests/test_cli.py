@@ -220,6 +220,12 @@ def test_compare_prints_runs_side_by_side(runner, tmp_path):
     result = runner.invoke(main, ["compare", str(tmp_path / "s0"), str(tmp_path / "s1")])
     assert result.exit_code == 0, result.output
     assert "s0" in result.output and "s1" in result.output and "Attack success rate" in result.output
+    assert "attacked different examples" not in result.output
+    fewer = runner.invoke(main, ["run", "--recipe", "deepwordbug", "--model", "toy-sentiment", "--dataset",
+                                 str(data), "--num-examples", "3", "--out", str(tmp_path / "few"), "-q"])
+    assert fewer.exit_code == 0, fewer.output
+    warned = runner.invoke(main, ["compare", str(tmp_path / "s0"), str(tmp_path / "few")])
+    assert "warning: these runs attacked different examples" in warned.output and "3 in common" in warned.output
     missing = runner.invoke(main, ["compare", str(tmp_path / "nope")])
     assert missing.exit_code == 1 and "does not exist" in missing.output
 
@@ -253,3 +259,10 @@ def test_unknown_recipe_option_names_the_accepted_ones(runner):
                                             ("max-rate=none", ("max_rate", None)), ("mlm=a/b", ("mlm", "a/b"))])
 def test_parse_recipe_option(spec, expected):
     assert config_module.parse_recipe_option(spec) == expected
+
+
+def test_list_descriptions_are_whole_plain_sentences():
+    from attack_recipe.registry import summary_line
+
+    assert summary_line("Keep ``top_n`` words,\n    e.g. the best. More here.\n\nDetails.") == "Keep top_n words, e.g. the best."
+    assert summary_line("PWWS (Ren et al. 2019): swaps") == "PWWS (Ren et al. 2019): swaps"

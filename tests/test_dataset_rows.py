@@ -197,7 +197,7 @@ def test_a_baseline_pins_the_id_column_so_check_reruns_the_same_examples(tmp_pat
                                         '"label": 1}\n{"key": "k2", "text": "I hate waiting.", "label": 0}\n')
     baseline = tmp_path / "baseline.json"
     recorded = CliRunner().invoke(main, ["baseline", "--recipe", "deepwordbug", "--model", "toy-sentiment",
-                                         "--dataset", str(path), "--id-column", "key", "--output", str(baseline),
+                                         "--dataset", str(path), "--id-column", "key", "--baseline", str(baseline),
                                          "--out", str(tmp_path / "b")])
     assert recorded.exit_code == 0, recorded.output
     assert json.loads(baseline.read_text())["config"]["id_column"] == "key"

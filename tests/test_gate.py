@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 
 import pytest
@@ -10,22 +9,17 @@ from click.testing import CliRunner
 
 from attack_recipe.cli import main
 from attack_recipe.evaluation.gate import Tolerances, assert_robust, compare
-from attack_recipe.testing import SENTIMENT_EXAMPLES
 
 WEAK = "attack_recipe.testing.victims:truncated_keyword_sentiment_victim"
 
 
 @pytest.fixture
-def baseline(tmp_path):
-    data = tmp_path / "data.csv"
-    with open(data, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["text", "label"])
-        w.writerows(SENTIMENT_EXAMPLES)
+def baseline(tmp_path, data_csv):
+    data = data_csv
     path = tmp_path / "baseline.json"
     result = CliRunner().invoke(main, ["baseline", "--recipe", "deepwordbug", "--model", "toy-sentiment",
                                        "--dataset", str(data), "--num-examples", "10", "--seed", "0",
-                                       "--output", str(path), "--out", str(tmp_path / "b")])
+                                       "--baseline", str(path), "--out", str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
     return path
 
@@ -68,19 +62,10 @@ def _record(tmp_path, data, *extra):
     path = tmp_path / "opts.json"
     result = CliRunner().invoke(main, ["baseline", "--recipe", "deepwordbug", "--model", "toy-sentiment",
                                        "--dataset", str(data), "--num-examples", "6", *extra,
-                                       "--output", str(path), "--out", str(tmp_path / "b")])
+                                       "--baseline", str(path), "--out", str(tmp_path / "b")])
     assert result.exit_code == 0, result.output
     return path
 
-
-@pytest.fixture
-def data_csv(tmp_path):
-    data = tmp_path / "data.csv"
-    with open(data, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["text", "label"])
-        w.writerows(SENTIMENT_EXAMPLES)
-    return data
 
 
 def test_recipe_options_round_trip_through_the_gate(tmp_path, data_csv):

@@ -103,6 +103,9 @@ def server():
                 threading.Event().wait(STALL_SECONDS)
             probs = model(texts).tolist()
             good = json.dumps({"probabilities": probs, "labels": list(model.labels)}).encode()
+            if mode == "swapped":  # the same answer with the classes in the other order
+                good = json.dumps({"probabilities": [row[::-1] for row in probs],
+                                   "labels": list(model.labels)[::-1]}).encode()
             if mode == "truncate":  # promise the whole body, send a third of it, hang up
                 self.close_connection = True
                 return self.send(200, good[: len(good) // 3], length=len(good))
@@ -329,3 +332,30 @@ def test_parse_header():
     assert parse_header("X-Key:  a: b ") == ("X-Key", "a: b")
     with pytest.raises(UsageError, match="one line"):
         HttpVictim("http://x.invalid", headers={"X-Key": "a\r\nInjected: 1"})
+
+
+def test_a_reordered_class_list_mid_run_is_an_error_not_a_silent_misreading(server):
+    url, behaviour = server
+    victim = HttpVictim(url, retries=0)
+    assert victim.labels == ("negative", "positive")
+    behaviour.mode = "swapped"
+    with pytest.raises(VictimError, match="changed its class names or order mid-run"):
+        victim(["a good day"])
+
+
+def test_url_credentials_stay_out_of_the_run_folder(server, tmp_path):
+    url, _ = server
+    secret_url = url.replace("http://", "http://user:PWSECRET@")
+    out = tmp_path / "run"
+    result = CliRunner().invoke(main, ["run", "--recipe", "deepwordbug", "--model", secret_url, "--dataset",
+                                       str(_csv(tmp_path)), "--no-judge", "--no-validity", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "PWSECRET" not in result.output
+    for path in out.iterdir():
+        assert "PWSECRET" not in path.read_text(encoding="utf-8", errors="replace"), path.name
+
+
+def test_a_malformed_header_is_not_echoed():
+    with pytest.raises(UsageError) as info:
+        parse_header("Authorization Bearer SECRET")
+    assert "SECRET" not in str(info.value) and "Authorization" in str(info.value)

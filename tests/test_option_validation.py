@@ -3,7 +3,6 @@ exception in every example of a run that then exits 0."""
 
 from __future__ import annotations
 
-import csv
 
 import pytest
 from click.testing import CliRunner
@@ -12,17 +11,7 @@ from attack_recipe import load_recipe
 from attack_recipe.cli import main
 from attack_recipe.errors import UsageError
 from attack_recipe.evaluation.recipe_options import OPTION_RANGES, check_recipe_option
-from attack_recipe.testing import SENTIMENT_EXAMPLES
 
-
-@pytest.fixture
-def data_csv(tmp_path):
-    path = tmp_path / "data.csv"
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["text", "label"])
-        w.writerows(SENTIMENT_EXAMPLES)
-    return path
 
 
 def _run(data_csv, tmp_path, *extra):

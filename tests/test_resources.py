@@ -424,8 +424,9 @@ def test_local_csv_with_string_labels(tmp_path):
     path = tmp_path / "reviews.csv"
     path.write_text('sentence,sentiment\n"great, really",pos\nawful,neg\n,pos\n', encoding="utf-8")
     loaded = load_dataset_examples(str(path))
-    assert [e.text for e in loaded.examples] == ["great, really", "awful", ""]  # empty text kept
-    assert [e.label for e in loaded.examples] == ["pos", "neg", "pos"]
+    assert [e.text for e in loaded.examples] == ["great, really", "awful", ""]  # empty text kept, as a bad row
+    assert [e.label for e in loaded.examples][:2] == ["pos", "neg"]
+    assert loaded.examples[2].problem == "line 4: text ('sentence') is empty"
     assert loaded.label_names == ("neg", "pos")
     assert loaded.name == "reviews"
 

@@ -3,7 +3,6 @@ holds the folder, and a killed owner leaves no stale lock."""
 
 from __future__ import annotations
 
-import csv
 import json
 import signal
 import subprocess
@@ -16,7 +15,6 @@ from click.testing import CliRunner
 
 from attack_recipe.cli import main
 from attack_recipe.evaluation.run_lock import LOCK_FILE, RunFolderBusyError, RunFolderLock
-from attack_recipe.testing import SENTIMENT_EXAMPLES
 
 SCRIPT = textwrap.dedent("""
     import sys
@@ -31,15 +29,6 @@ SCRIPT = textwrap.dedent("""
                 run_info={"recipe": "chars", "model": "toy", "dataset": "toy"})
 """)
 
-
-@pytest.fixture
-def data_csv(tmp_path):
-    path = tmp_path / "data.csv"
-    with open(path, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["text", "label"])
-        w.writerows(SENTIMENT_EXAMPLES)
-    return path
 
 
 def _start_owner(tmp_path, out):

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,11 +46,11 @@ def sanitise(name: str, max_len: int = 60) -> str:
     return slug[:max_len] or "run"
 
 
-def _missing_local_path(spec: str) -> bool:
+def _missing_local_path(spec: Any) -> bool:
     """A model spec that is clearly a filesystem path (not a hub id or entry point) and does not exist."""
     from ..resources.paths import looks_like_path
 
-    return ":" not in spec.split("/")[0] and looks_like_path(spec) and not Path(spec).expanduser().exists()
+    return isinstance(spec, str) and ":" not in spec.split("/")[0] and looks_like_path(spec) and not Path(spec).expanduser().exists()
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,9 @@ class RunConfig:
     """Everything that defines a dataset run. ``None`` means "the default" (see each field)."""
 
     recipe: str = DEFAULT_RECIPE
-    model: str | None = None  # None: the built-in sentiment-minilm victim
+    #: a victim spec (name, path, module:attr, URL, hub id) or a Victim object; None: the built-in
+    #: sentiment-minilm victim
+    model: Any = None
     dataset: str | None = None  # None: "tweets" if model is None, else required
     split: str | None = "test"
     num_examples: int = 50
@@ -70,7 +73,9 @@ class RunConfig:
     device: str | None = None
     batch_size: int | None = None
     overwrite: bool = False  # discard results already in out_dir instead of resuming them
-    validity: bool = False  # measure each success's perplexity ratio and independent similarity
+    #: measure each success's perplexity ratio and independent similarity; None: on, unless the
+    #: environment says ATTACK_RECIPE_VALIDITY=0 (as the CLI's --validity/--no-validity)
+    validity: bool | None = None
     preset: str | None = None  # e.g. "strict": tighter constraints for word-swap recipes (recipes/presets.py)
     judge: bool = True  # give every success the validity judge's verdict (evaluation/judge.py)
     #: search for judge-accepted successes only (rejected ones are dead ends); None: the recipe's
@@ -94,6 +99,13 @@ class RunConfig:
 
     def __post_init__(self) -> None:
         self._check_http_options()
+        from .. import registry
+        from ..errors import UnknownNameError
+
+        try:  # "PWWS" is pwws everywhere after this (the fingerprint, valid_only_default, folder names)
+            object.__setattr__(self, "recipe", registry.canonical_name("recipe", self.recipe))
+        except UnknownNameError:
+            pass  # prepare() raises it with the did-you-mean, after cheaper checks
         if self.model is not None and _missing_local_path(self.model):
             from ..errors import ResourceNotFoundError
 
@@ -112,6 +124,8 @@ class RunConfig:
             raise UsageError("a valid-only search needs the judge: drop --no-judge, or pass --allow-invalid")
         options = tuple((str(k), v) for k, v in (self.recipe_options or ()))  # JSON gives lists back
         object.__setattr__(self, "recipe_options", options)
+        if self.out_dir is not None and not str(self.out_dir).strip():
+            raise UsageError("--out is empty: name a folder for the run's files (or leave --out out for the default)")
         timeout = self.example_timeout
         if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
                                     or not math.isfinite(timeout) or timeout < 0):
@@ -123,7 +137,20 @@ class RunConfig:
 
     @property
     def model_name(self) -> str:
-        return self.model if self.model is not None else DEFAULT_MODEL
+        """The victim as a name: its spec, or a Victim object's ``name``."""
+        if self.model is None:
+            return DEFAULT_MODEL
+        if isinstance(self.model, str):
+            from ..models.http import redact_url  # light: no httpx at import
+
+            return redact_url(self.model)  # no user:password@ of a URL in run.json, summaries or reports
+        return str(getattr(self.model, "name", type(self.model).__name__))
+
+    @property
+    def resolved_validity(self) -> bool:
+        if self.validity is not None:
+            return bool(self.validity)
+        return os.environ.get("ATTACK_RECIPE_VALIDITY", "1").strip().lower() not in ("0", "false", "no", "off")
 
     @property
     def resolved_valid_only(self) -> bool:
@@ -163,7 +190,9 @@ class RunConfig:
 
     def to_dict(self) -> dict[str, Any]:
         """The fields as plain data, header values left out (names only: they may be credentials)."""
-        data = dataclasses.asdict(self)
+        data = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}  # no deep copy of a victim
+        data["model"] = None if self.model is None else self.model_name
+        data["recipe_options"] = [list(pair) for pair in self.recipe_options]
         data["http_headers"] = [name for name, _ in self.http_headers]
         return data
 

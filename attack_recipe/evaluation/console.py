@@ -122,7 +122,7 @@ def print_summary(summary: dict[str, Any], console: Console, *, title: str | Non
     if title is None:
         run = summary.get("run") or {}
         bits = [run.get(k) for k in ("recipe", "model", "dataset") if run.get(k)]
-        title = "Attack results" + (f": {' · '.join(map(str, bits))}" if bits else "")
+        title = "Attack results" + (f": {visible(' · '.join(map(str, bits)))}" if bits else "")
         if summary.get("interrupted"):
             title += " (interrupted)"
     table = Table(title=title, show_header=False, title_justify="left")
@@ -141,7 +141,7 @@ def print_comparison(runs: Sequence[tuple[str, dict[str, Any]]], console: Consol
     for name, summary in runs:
         table.add_column(name, justify="right")
     for key in ("recipe", "model", "dataset", "seed", "query_budget"):
-        table.add_row(key, *[str(summary.get(key, (summary.get("run") or {}).get(key, "–"))) for _, summary in runs])
+        table.add_row(key, *[visible(str(summary.get(key, (summary.get("run") or {}).get(key, "–")))) for _, summary in runs])
     per_run = [_rows(summary) for _, summary in runs]
     for i, (label, _) in enumerate(per_run[0]):
         table.add_row(label, *[rows[i][1] for rows in per_run])

@@ -132,21 +132,27 @@ def record_baseline(config: RunConfig, path: str | os.PathLike, tolerances: Tole
     default does not change what ``check`` reruns."""
     from .. import __version__
 
+    config = dataclasses.replace(config, out_dir=config.out_dir or str(gate_out_dir(path, "baseline")),
+                                 overwrite=True, validity=False)
     prepared = prepare(config)
     attack = armed_attack(prepared)
-    outcome = execute(prepared)
+    outcome = execute(prepared, command="baseline")
+    base_dir = Path(path).resolve().parent
     pinned = {k: getattr(config, k) for k in PINNED} | {"valid_only": config.resolved_valid_only}
     pinned["recipe_options"] = [list(pair) for pair in config.recipe_options]
+    pinned["model"] = _portable(config.model_name if config.model is not None else None, base_dir)
+    pinned["dataset"] = _portable(config.dataset, base_dir)
     baseline = {
         "schema": BASELINE_SCHEMA,
         "config": pinned,
         "figures": {k: outcome.summary.get(k) for k in COMPARED},
         "tolerances": dataclasses.asdict(tolerances),
         "attack": repr(attack),
-        "judge_config": repr(attack.judge) if getattr(attack, "judge", None) is not None else None,
+        "judge_rules": _judge_rules(attack),
         "victim": getattr(prepared.victim, "name", type(prepared.victim).__name__),
         "examples": {"count": len(prepared.examples), "digest": examples_digest(prepared.examples)},
         "package_version": __version__,
+        **({"model_object": config.model_name} if not isinstance(config.model, (str, type(None))) else {}),
         "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
     }
     write_summary(path, baseline)
@@ -197,7 +203,7 @@ def compare(baseline: dict[str, Any], current: dict[str, Any], tolerances: Toler
     return Verdict(not reasons, tuple(reasons), baseline, current, tolerances, key, (*notes, *fallback))
 
 
-def check_robustness(baseline_path: str | os.PathLike, *, model: str | None = None,
+def check_robustness(baseline_path: str | os.PathLike, *, model: Any = None,
                      out_dir: str | None = None, tolerances: Tolerances | None = None,
                      metric: str = DEFAULT_METRIC) -> Verdict:
     """Rerun a baseline's configuration (against ``model`` if given) and compare; never raises on a breach.
@@ -210,14 +216,18 @@ def check_robustness(baseline_path: str | os.PathLike, *, model: str | None = No
     """
     data = load_baseline(baseline_path)
     gated_metric(data["figures"], metric)  # an unknown metric fails before the run
-    fields = rerun_fields(data)
+    fields = rerun_fields(data, baseline_path)
     if model is not None:
         fields["model"] = model
+    elif data.get("model_object"):
+        raise UsageError(f"{baseline_path} was recorded against a Python victim object ({data['model_object']}), "
+                         "which a file cannot name: pass model= (the victim to check)")
     tol = tolerances or Tolerances(**data.get("tolerances", {}))
-    config = RunConfig(**fields, out_dir=out_dir, overwrite=True)
+    config = RunConfig(**fields, out_dir=out_dir or str(gate_out_dir(baseline_path, "check")), overwrite=True,
+                       validity=False)
     prepared = prepare(config)
     refuse_unreproducible(data, prepared, baseline_path)
-    outcome = execute(prepared)
+    outcome = execute(prepared, command="check")
     current = {k: outcome.summary.get(k) for k in COMPARED}
     notes = ("the baseline predates the validity judge: rerun without it, as recorded",) \
         if "judge" not in data["config"] else ()
@@ -233,14 +243,14 @@ def refuse_unreproducible(data: dict, prepared, baseline_path: str | os.PathLike
     recorded_version = data.get("package_version")
     version = (f"; the baseline was recorded with attack-recipe {recorded_version}, this is {__version__}"
                if recorded_version and recorded_version != __version__ else "")
-    advice = f"Record a new baseline (`attack-recipe baseline ... --output {baseline_path}`) if the change is intended."
+    advice = f"Record a new baseline (`attack-recipe baseline ... --baseline {baseline_path}`) if the change is intended."
     attack = armed_attack(prepared)
     problems = []
     if data.get("attack") is not None and data["attack"] != repr(attack):
         problems.append("the attack differs:\n" + _first_difference(data["attack"], repr(attack)))
-    judge = repr(attack.judge) if getattr(attack, "judge", None) is not None else None
-    if "judge_config" in data and data["judge_config"] != judge:
-        problems.append("the validity judge differs:\n" + _first_difference(str(data["judge_config"]), str(judge)))
+    judge = _judge_rules(attack)
+    if "judge_rules" in data and data["judge_rules"] != judge:
+        problems.append("the validity judge differs:\n" + _first_difference(str(data["judge_rules"]), str(judge)))
     recorded = data.get("examples")
     if recorded is not None:
         digest = examples_digest(prepared.examples)
@@ -252,6 +262,13 @@ def refuse_unreproducible(data: dict, prepared, baseline_path: str | os.PathLike
             f"cannot reproduce the attack recorded in {baseline_path}{version}: " + "; ".join(problems) + "\n" + advice)
 
 
+def _judge_rules(attack) -> str | None:
+    """The attack's judge as its rules (not the victim's class names, which a checked model may name
+    differently), None without a judge."""
+    judge = getattr(attack, "judge", None)
+    return None if judge is None else getattr(judge, "rules", repr(judge))
+
+
 def _first_difference(recorded: str, now: str, context: int = 60) -> str:
     """Both strings around their first differing character, so a long repr's change is visible."""
     i = next((k for k, (a, b) in enumerate(zip(recorded, now)) if a != b), min(len(recorded), len(now)))
@@ -260,15 +277,42 @@ def _first_difference(recorded: str, now: str, context: int = 60) -> str:
     return f"  recorded: {cut(recorded)}\n  now:      {cut(now)}"
 
 
-def rerun_fields(data: dict) -> dict[str, Any]:
-    """The RunConfig fields a baseline pins; one from before the judge reruns without it."""
+def rerun_fields(data: dict, baseline_path: str | os.PathLike | None = None) -> dict[str, Any]:
+    """The RunConfig fields a baseline pins; one from before the judge reruns without it. Relative
+    local paths (dataset, model) are read relative to the baseline file, where they were written."""
     fields = {**_OLDER_DEFAULTS, **data["config"]}
     fields["recipe_options"] = tuple(tuple(pair) for pair in fields["recipe_options"] or ())
+    if baseline_path is not None:
+        base_dir = Path(baseline_path).resolve().parent
+        for key in ("dataset", "model"):
+            value = fields.get(key)
+            if isinstance(value, str) and not Path(value).is_absolute() and (base_dir / value).exists():
+                fields[key] = str(base_dir / value)
     return fields
 
 
+def gate_out_dir(baseline_path: str | os.PathLike, command: str) -> Path:
+    """Where ``baseline`` / ``check`` write their run when not told: ``runs/gate-<file stem>-<command>``,
+    a folder of their own, so a gate run never replaces the results of ``attack-recipe run``."""
+    from .config import sanitise
+
+    return Path("runs") / f"gate-{sanitise(Path(baseline_path).stem)}-{command}"
+
+
+def _portable(value: str | None, base_dir: Path) -> str | None:
+    """A local path as relative to the baseline file's folder (so ``check`` works from any folder
+    and on another machine with the same layout); names, ids and URLs unchanged."""
+    if not isinstance(value, str) or "://" in value or not Path(value).expanduser().exists():
+        return value
+    return os.path.relpath(Path(value).expanduser().resolve(), base_dir)
+
+
 def assert_robust(baseline_path: str | os.PathLike, **kwargs) -> Verdict:
-    """pytest helper: ``AssertionError`` with the side-by-side table when the gate fails."""
+    """pytest helper: ``AssertionError`` with the side-by-side table when the gate fails.
+
+    ``kwargs`` are :func:`check_robustness`'s: ``model`` (a spec or a Victim object: the model to
+    check, default the baseline's), ``out_dir`` (default ``runs/gate-<baseline stem>-check``),
+    ``tolerances`` (default the baseline's) and ``metric`` ("valid_success_rate" or "success_rate")."""
     verdict = check_robustness(baseline_path, **kwargs)
     if not verdict.passed:
         raise AssertionError("model became easier to break:\n" + verdict.table())

@@ -68,6 +68,7 @@ class RunOutcome:
     summary: dict[str, Any]
     out_dir: Path | None = None
     interrupted: bool = False
+    report_path: Path | None = None  # report.html, when the caller wrote one (evaluation.runner.execute)
 
     @property
     def results_path(self) -> Path | None:
@@ -148,6 +149,7 @@ def run_dataset(
     overwrite: bool = False,
     validity=None,
     time_limit: float | None = None,
+    command: str | None = None,
 ) -> RunOutcome:
     """Attack every example in order and summarise the results.
 
@@ -158,6 +160,8 @@ def run_dataset(
     ``validity`` (a :class:`~attack_recipe.evaluation.validity.ValidityScorer`) measures each success.
     ``time_limit``: seconds per example, after which its result is ``failed`` with reason ``timeout``
     (None: no limit). Not part of the resume fingerprint: a timeout depends on the machine anyway.
+    ``command`` (e.g. "run", "baseline") is recorded in ``run.json``; a folder that another command
+    wrote is refused, even with ``overwrite``, so a gate run never replaces a user's results.
     """
     from .. import __version__
 
@@ -168,6 +172,7 @@ def run_dataset(
         seed=seed,
         query_budget=query_budget,
         example_timeout=time_limit,
+        command=command,
         attack=repr(attack),
         victim=getattr(victim, "name", type(victim).__name__),
         package_version=__version__,
@@ -197,11 +202,12 @@ def _run_locked(attack, victim, examples, info, out, *, seed, query_budget, on_r
     results: list[AttackResult] = []
     if out is not None:
         fingerprint = {k: info.get(k) for k in FINGERPRINT_KEYS}
+        _refuse_another_commands_folder(out, info.get("command"))
         if (out / RESULTS_FILE).exists() and not overwrite:
             results = _finished_results(out, fingerprint, examples)
             if results:
                 logger.warning("resuming %s: %d of %d examples already done", out, len(results), len(examples))
-        write_summary(out / RUN_FILE, fingerprint)
+        write_summary(out / RUN_FILE, {**fingerprint, "command": info.get("command")})
         writer = ResultsWriter(out / RESULTS_FILE, overwrite=not results)
     todo = examples[len(results):]
 
@@ -242,6 +248,23 @@ def _run_locked(attack, victim, examples, info, out, *, seed, query_budget, on_r
     if writer is not None:
         writer.close()
     return RunOutcome(results=results, summary=finish(), out_dir=out)
+
+
+def _refuse_another_commands_folder(out: Path, command: str | None) -> None:
+    """A folder whose ``run.json`` says another command wrote it is not ours to replace: ``baseline``
+    and ``check`` overwrite their own folders on every call and must never take a user's ``run``."""
+    run_file = out / RUN_FILE
+    if command is None or not run_file.exists():
+        return
+    try:
+        previous = read_summary(run_file).get("command")
+    except (OSError, ValueError, AttributeError):
+        return  # unreadable: _finished_results says so when it matters
+    if previous is not None and previous != command:
+        raise UsageError(
+            f"{out} was written by `attack-recipe {previous}`; `{command}` does not replace another command's "
+            "results. Pass another --out (out_dir)."
+        )
 
 
 def _finished_results(out: Path, fingerprint: dict[str, Any], examples: list) -> list[AttackResult]:

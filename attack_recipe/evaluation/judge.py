@@ -459,7 +459,13 @@ class ValidityJudge:
         reasons = tuple(dict.fromkeys(p.reasons))
         return Verdict(not reasons, reasons, signals)
 
-    def __repr__(self) -> str:
+    @property
+    def rules(self) -> str:
+        """What the judge applies, apart from the victim's class names (``label_polarity``): the gate
+        requires a rerun to use the same rules, while a new model may name its classes differently."""
         emb = self._embedding if isinstance(self._embedding, str) else getattr(self._embedding, "name", "custom")
         return (f"ValidityJudge(embedding={emb!r}, thresholds={self.thresholds!r}, fluency={self.fluency}, "
-                f"similarity={self.similarity}, label_polarity={self.label_polarity!r})")
+                f"similarity={self.similarity})")
+
+    def __repr__(self) -> str:
+        return f"{self.rules[:-1]}, label_polarity={self.label_polarity!r})"

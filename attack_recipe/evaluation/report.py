@@ -181,11 +181,12 @@ def write_report(run_dir: str | os.PathLike, *, max_examples: int = 200, label_n
     env = jinja2.Environment(loader=jinja2.PackageLoader("attack_recipe.evaluation", "templates"),
                              autoescape=jinja2.select_autoescape(["html", "j2"]))
     page = env.get_template("report.html.j2").render(
-        title=" · ".join(str(run.get(k)) for k in ("recipe", "model", "dataset") if run.get(k)) or run_dir.name,
+        title=visible(" · ".join(str(run.get(k)) for k in ("recipe", "model", "dataset") if run.get(k)) or run_dir.name),
         headline=headline(summary),
         judged=any(e["verdict"]["kind"] != "unjudged" for e in examples),
         invalid_reasons=sorted((summary.get("invalid_reasons") or {}).items(), key=lambda kv: (-kv[1], kv[0])),
-        subtitle=f"seed {run.get('seed')} · query budget {run.get('query_budget')} · "
+        subtitle=f"seed {run.get('seed')} · "
+                 + (f"query budget {run['query_budget']}" if run.get("query_budget") else "no query budget") + " · "
                  f"finished {run.get('finished_at', '–')} · attack-recipe {run.get('package_version', '')}",
         figures=[{"key": k, "label": label, "text": format_figure(summary.get(k), fmt)} for k, label, fmt in FIGURES],
         time_line=time_line,

@@ -17,7 +17,7 @@ import socket
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import AttackRecipeError
+from ..errors import AttackRecipeError, UsageError
 
 LOCK_FILE = ".lock"
 
@@ -40,7 +40,13 @@ class RunFolderLock:
         self._fallback = None
 
     def acquire(self) -> "RunFolderLock":
-        self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            if not self.folder.is_dir():
+                raise NotADirectoryError(f"{self.folder} is not a folder")
+        except OSError as exc:
+            raise UsageError(f"cannot use {self.folder} as the run's output folder: {exc.strerror or exc}; "
+                             "pass --out a folder that can be created and written") from None
         try:
             import fcntl
         except ImportError:  # pragma: no cover - Windows

@@ -144,12 +144,17 @@ def armed_attack(prepared: PreparedRun):
     return prepared.armed
 
 
-def execute(prepared: PreparedRun, *, on_result: Callable | None = None):
-    """Run a prepared config with :func:`~attack_recipe.evaluation.harness.run_dataset`."""
+def execute(prepared: PreparedRun, *, on_result: Callable | None = None, command: str = "run"):
+    """Run a prepared config with :func:`~attack_recipe.evaluation.harness.run_dataset`, then write
+    ``report.html`` beside the results — the same files whether the CLI or Python code ran it.
+
+    ``command`` names what the run is for: "run" (the CLI's ``run`` and Python code alike),
+    "baseline" or "check"; it is recorded in ``run.json``, and a folder another command wrote is
+    never overwritten (harness)."""
     from .harness import run_dataset
 
     cfg = prepared.config
-    return run_dataset(
+    outcome = run_dataset(
         armed_attack(prepared),
         prepared.victim,
         prepared.examples,
@@ -159,9 +164,19 @@ def execute(prepared: PreparedRun, *, on_result: Callable | None = None):
         run_info=prepared.run_info,
         on_result=on_result,
         overwrite=cfg.overwrite,
-        validity=_validity_scorer() if cfg.validity else None,
+        validity=_validity_scorer() if cfg.resolved_validity else None,
         time_limit=cfg.example_timeout or None,
+        command=command,
     )
+    if outcome.out_dir is not None:
+        from .report import write_report
+
+        try:
+            outcome.report_path = write_report(outcome.out_dir, label_names=getattr(prepared.victim, "labels", None))
+        except Exception as exc:  # the results are written and kept; a report can be rebuilt later
+            logger.warning("could not write report.html in %s (%s: %s); `attack-recipe report %s` rebuilds it",
+                           outcome.out_dir, type(exc).__name__, exc, outcome.out_dir)
+    return outcome
 
 
 def label_polarity(label_names) -> dict[int, int] | None:
@@ -214,5 +229,6 @@ def _validity_scorer():
 
 
 def run_from_config(config: RunConfig, *, on_result: Callable | None = None):
-    """Load everything ``config`` names and attack the dataset; returns a ``RunOutcome``."""
+    """Load everything ``config`` names and attack the dataset, writing results.jsonl, summary.json and
+    report.html as ``attack-recipe run`` does; returns a ``RunOutcome``."""
     return execute(prepare(config), on_result=on_result)

@@ -49,7 +49,7 @@ class Victim(abc.ABC):
             out = self._predict(texts)
         except VictimError:
             raise
-        except Exception as exc:  # the model itself failed: say so, keep the cause
+        except (Exception, SystemExit) as exc:  # the model itself failed (even by sys.exit): say so, keep the cause
             raise VictimError(f"victim {self.name} raised {type(exc).__name__}: {exc}") from exc
         return validate_probabilities(out, len(texts), self.num_labels, self.name)
 

@@ -192,6 +192,14 @@ def build_sentiment_minilm(folder: Path | None = None, *, progress: bool = True,
                 optimizer.zero_grad(set_to_none=True)
                 running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
                 bar.update(task, advance=1, description=f"epoch {epoch + 1}/{hp['epochs']} loss {running:.3f}")
+                step = int(bar.tasks[0].completed)
+                if progress and not bar.console.is_terminal and (step % max(1, total_steps // 10) == 0
+                                                                 or step == total_steps):
+                    # no live bar without a terminal (make demo in CI, a pipe): one line per tenth instead
+                    elapsed = time.perf_counter() - started
+                    bar.console.print(f"building sentiment-minilm: step {step}/{total_steps}, loss {running:.3f}, "
+                                      f"{elapsed:.0f} s elapsed, about {elapsed / step * (total_steps - step):.0f} s "
+                                      "to go", highlight=False)
     train_seconds = time.perf_counter() - started
 
     model.eval()

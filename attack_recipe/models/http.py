@@ -69,10 +69,17 @@ def validate_http_options(*, timeout: float | None = None, retries: int | None =
         raise UsageError(f"http retries must be an integer >= 0, got {retries!r}")
 
 
+def redact_url(url: str) -> str:
+    """``http://user:secret@host/p`` -> ``http://***@host/p``; other URLs unchanged."""
+    return re.sub(r"^(\w+://)[^/@]*@", r"\1***@", url) if isinstance(url, str) else url
+
+
 def parse_header(spec: str) -> tuple[str, str]:
     """``"Name: value"`` -> ``("Name", "value")``; :class:`UsageError` without a colon or with a bad name."""
     if not isinstance(spec, str) or ":" not in spec:
-        raise UsageError(f"expected an HTTP header as 'Name: value' (e.g. 'Authorization: Bearer TOKEN'), got {spec!r}")
+        shown = spec.split()[0][:40] + " …" if isinstance(spec, str) and spec.split() else repr(spec)
+        raise UsageError(f"expected an HTTP header as 'Name: value' (e.g. 'Authorization: Bearer TOKEN'), got one "
+                         f"without a colon, starting {shown!r} (the rest is not shown: it may be a credential)")
     name, _, value = spec.partition(":")
     return check_header(name.strip(), value.strip())
 
@@ -138,7 +145,8 @@ class HttpVictim(Victim):
 
     @property
     def name(self) -> str:
-        return self.url
+        """The URL without any ``user:password@`` part: names end up in run.json, summaries and reports."""
+        return redact_url(self.url)
 
     @property
     def labels(self) -> tuple[str, ...]:  # type: ignore[override]
@@ -147,7 +155,7 @@ class HttpVictim(Victim):
                 self._post(["probe"])
             except VictimError as exc:
                 raise VictimError(
-                    f"cannot learn the class names from {self.url} (a one-text probe request): {exc}. "
+                    f"cannot learn the class names from {self.name} (a one-text probe request): {exc}. "
                     "Without them no example can be attacked; pass labels=[...] to HttpVictim to skip the probe"
                 ) from exc
         return self._labels
@@ -167,9 +175,9 @@ class HttpVictim(Victim):
                 return self._attempt(texts)
             except _Retryable as exc:
                 if attempt > self.retries:
-                    raise VictimError(f"{self.url} failed {attempt} times (last: {exc}); giving up") from exc
+                    raise VictimError(f"{self.name} failed {attempt} times (last: {exc}); giving up") from exc
                 delay = self.backoff * 2 ** (attempt - 1)
-                logger.info("%s: %s; retry %d/%d in %.2f s", self.url, exc, attempt, self.retries, delay)
+                logger.info("%s: %s; retry %d/%d in %.2f s", self.name, exc, attempt, self.retries, delay)
                 time.sleep(delay)
 
     def _attempt(self, texts: list[str]) -> list[list[float]]:
@@ -187,7 +195,7 @@ class HttpVictim(Victim):
         if status >= 500:
             raise _Retryable(f"HTTP {status}: {_snippet(body)}")
         if status >= 400:
-            raise VictimError(f"{self.url} answered HTTP {status}: {_snippet(body, 200)}")
+            raise VictimError(f"{self.name} answered HTTP {status}: {_snippet(body, 200)}")
         try:
             payload = json.loads(body)
         except ValueError as exc:  # JSONDecodeError, or bytes that are no Unicode at all
@@ -224,6 +232,10 @@ class HttpVictim(Victim):
                     raise _Retryable(f"row {i} holds {value!r}, not a finite number")
         if self._labels is None:
             self._labels = tuple(map(str, names)) if names else tuple(f"LABEL_{i}" for i in range(width))
+        elif payload.get("labels") is not None and tuple(map(str, payload["labels"])) != self._labels:
+            # the columns are read in the first answer's class order; another order would be read wrongly
+            raise VictimError(f"{self.name} changed its class names or order mid-run: "
+                              f"{list(self._labels)} before, {list(map(str, payload['labels']))} now")
         return rows
 
     def _predict(self, texts: Sequence[str]):
@@ -231,7 +243,7 @@ class HttpVictim(Victim):
 
     def __repr__(self) -> str:
         shown = f", headers={sorted(self.headers)}" if self.headers else ""  # names only: values may be secrets
-        return (f"HttpVictim(url={self.url!r}, timeout={self.timeout}, retries={self.retries}, "
+        return (f"HttpVictim(url={self.name!r}, timeout={self.timeout}, retries={self.retries}, "
                 f"backoff={self.backoff}, batch_size={self.batch_size}{shown})")
 
 

@@ -5,6 +5,7 @@ Resolution order for ``spec``:
 1. ``None`` → the default built-in victim (``sentiment-minilm``);
 2. a name registered in the ``attack_recipe.victims`` entry-point group → its factory, called;
 3. ``module:attr`` → a Victim instance, or a class/factory returning one (called with no arguments);
+   the module is imported with the working directory on the import path (``./mymodel.py`` works);
 4. ``http://`` / ``https://`` → :class:`~attack_recipe.models.http.HttpVictim` (JSON over POST);
 5. an existing local folder with ``config.json`` → :class:`HuggingFaceVictim`;
 6. something that reads as a path but does not exist → error naming the path;
@@ -68,10 +69,12 @@ def _load_module_attr(spec: str, device: str | None, batch_size: int | None) -> 
     module_name, _, attr = spec.partition(":")
     if not module_name or not attr:
         raise UsageError(f"expected 'module:attribute' (e.g. mypkg.models:make_victim), got {spec!r}")
+    _import_from_working_directory()
     try:
         module = importlib.import_module(module_name)
     except ImportError as exc:
-        raise UsageError(f"could not import module {module_name!r} from victim spec {spec!r}: {exc}") from exc
+        raise UsageError(f"could not import module {module_name!r} from victim spec {spec!r} "
+                         f"(searched the working directory {Path.cwd()} and sys.path): {exc}") from exc
     obj: Any = module
     for part in attr.split("."):
         if not hasattr(obj, part):
@@ -98,6 +101,17 @@ def _load_module_attr(spec: str, device: str | None, batch_size: int | None) -> 
             )
         return _call_factory(obj, spec, device, batch_size)
     raise UsageError(f"{spec} is a {type(obj).__name__}; expected a Victim, a Victim class or a factory returning one")
+
+
+def _import_from_working_directory() -> None:
+    """Put the working directory first on ``sys.path``, as ``python -m`` and uvicorn do, so that
+    ``--model mymodel:make_victim`` finds ``./mymodel.py`` however attack-recipe was started (the
+    console script, ``pytest``, ``python -m``), without ``PYTHONPATH=.``."""
+    import sys
+
+    cwd = str(Path.cwd())
+    if cwd not in sys.path and "" not in sys.path:
+        sys.path.insert(0, cwd)
 
 
 def is_http_spec(spec: Any) -> bool:

@@ -23,7 +23,7 @@ from .selection import most_similar_success
 
 
 class ParaphraseRounds(SearchMethod):
-    """Up to ``max_rounds`` rounds of ``paraphrase`` candidates, greedy; then ``then`` if given."""
+    """Up to ``max_rounds`` rounds of ``paraphrase`` candidates, greedy; then the ``then`` search, if one is given."""
 
     def __init__(self, paraphrase: Paraphrase, max_rounds: int = 3, then: SearchMethod | None = None):
         if max_rounds < 1:

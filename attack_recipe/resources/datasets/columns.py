@@ -2,8 +2,9 @@
 what a label is.
 
 Labels may be integers (class indices) or strings (class names the victim maps); with string labels
-``label_names`` is the sorted set of names. A row whose text is empty is kept: the harness reports
-it per example, so a user sees which row was bad instead of silently attacking fewer examples.
+``label_names`` is the sorted set of names. A row whose text is missing, empty or not a string is
+kept as a bad row (below): the harness reports it per example with its line, so a user sees which
+row was bad instead of silently attacking fewer examples.
 
 The same holds for a row that cannot be read at all (a malformed JSON line, an invalid UTF-8 byte, a
 text that is a JSON object): it becomes an :class:`Example` with ``problem`` set, at its position,
@@ -170,7 +171,13 @@ def _read_row(values: Mapping[str, Any], tcol: str, lcol: str, icol: str | None)
         row_id = "" if row_id is None else str(row_id).strip()
         if not row_id:
             return "", "", None, f"no id in column {icol!r}"
-    return ("" if text is None else str(text)), _normalise_label(label), row_id, None
+    if text is None:  # a bad text keeps the row's own id: the error result is found by it
+        return "", "", row_id, f"no text (no field {tcol!r})"
+    if not isinstance(text, str):  # JSON gave a number or a boolean: "5" was not written as a text
+        return "", "", row_id, f"text ({tcol!r}) is the JSON {type(text).__name__} {text!r:.40}, expected a string"
+    if not text.strip():
+        return text, "", row_id, f"text ({tcol!r}) is empty"
+    return text, _normalise_label(label), row_id, None
 
 
 def _encoding_hint(problems: Sequence[str]) -> str:
