@@ -23,11 +23,21 @@ PIP="$VENV/bin/pip"
 fail() { echo "check_pip_install: FAILED: $*" >&2; exit 1; }
 
 # pip_step NAME ARGS...: run `pip install ARGS` (not quiet: pip reports backtracking at INFO level),
-# log it, and fail on an error or on backtracking.
+# log it, and fail on an error or on backtracking. pip is stopped as soon as it starts backtracking:
+# left alone it can go on for half an hour (issue 14).
 pip_step() {
   local name=$1; shift
   local log="$WORK/$name.log" start=$SECONDS rc=0
-  "$PIP" install "$@" >"$log" 2>&1 || rc=$?
+  "$PIP" install "$@" >"$log" 2>&1 &
+  local pid=$!
+  while kill -0 "$pid" 2>/dev/null; do
+    if grep -q 'looking at multiple versions' "$log"; then
+      kill "$pid" 2>/dev/null || true
+      break
+    fi
+    sleep 1
+  done
+  wait "$pid" || rc=$?
   local took=$((SECONDS - start))
   local collected backtracked
   collected=$(grep -c '^Collecting' "$log" || true)
@@ -35,8 +45,8 @@ pip_step() {
   echo "    $name: ${took}s, $collected packages collected, $backtracked backtracking messages, exit $rc"
   if [ "$rc" != 0 ] || [ "$backtracked" != 0 ]; then
     tail -n 30 "$log" >&2
-    [ "$rc" != 0 ] && fail "pip install $* exited $rc"
-    fail "pip backtracked installing $* (see the 'looking at multiple versions' lines above); tighten the ranges in setup.cfg"
+    [ "$backtracked" != 0 ] && fail "pip backtracked installing $* (see the 'looking at multiple versions' lines above; stopped); tighten the ranges in setup.cfg"
+    fail "pip install $* exited $rc"
   fi
 }
 

@@ -15,7 +15,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import make_pipeline
 
-from attack_recipe.models.callable import SklearnVictim
+import attack_recipe as ar
 
 DATA = Path(__file__).resolve().parent / "data"
 
@@ -35,7 +35,7 @@ def train():
 
 
 @functools.lru_cache(maxsize=1)
-def victim() -> SklearnVictim:
+def victim() -> ar.SklearnVictim:
     """The current model as an attack_recipe victim (labels: classes_, i.e. negative, positive)."""
-    return SklearnVictim(train(), name="review-sentiment")
+    return ar.SklearnVictim(train(), name="review-sentiment")
 

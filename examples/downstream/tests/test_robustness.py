@@ -18,27 +18,22 @@ from pathlib import Path
 
 import pytest
 
-from attack_recipe.evaluation.config import RunConfig
-from attack_recipe.evaluation.gate import assert_robust, record_baseline
+import attack_recipe as ar
 
 ROOT = Path(__file__).resolve().parents[1]
 BASELINE = ROOT / "tests" / "robustness-baseline.json"
 
 
-def gate_config(out_dir: str) -> RunConfig:
-    return RunConfig(recipe="deepwordbug", model="sentiment_model:victim", dataset="data/holdout.csv",
+def gate_config(out_dir: str) -> ar.RunConfig:
+    # the baseline stores the dataset relative to itself (../data/holdout.csv): pytest may run from anywhere
+    return ar.RunConfig(recipe="deepwordbug", model="sentiment_model:victim", dataset=str(ROOT / "data" / "holdout.csv"),
                      num_examples=24, seed=0, judge=False, out_dir=out_dir)
-
-
-@pytest.fixture(autouse=True)
-def _in_project_root(monkeypatch):
-    monkeypatch.chdir(ROOT)  # the baseline names the dataset relative to the project: data/holdout.csv
 
 
 def test_model_is_not_easier_to_break(tmp_path):
     if os.environ.get("RECORD_BASELINE"):
-        record_baseline(gate_config(str(tmp_path / "baseline")), BASELINE)
+        ar.record_baseline(gate_config(str(tmp_path / "baseline")), BASELINE)
         pytest.skip(f"recorded {BASELINE}: commit it")
     assert BASELINE.is_file(), f"no baseline: record it with RECORD_BASELINE=1 pytest {Path(__file__).name}"
-    verdict = assert_robust(BASELINE, out_dir=str(tmp_path / "now"))
+    verdict = ar.assert_robust(BASELINE, out_dir=str(tmp_path / "now"))
     assert verdict.passed  # assert_robust raised with the table otherwise
