@@ -639,7 +639,7 @@ def estimate_command(model, threshold_path, dataset, split, confidence, recipes,
               help="Rounds of adversarial training after round 0 (which measures the model as given).")
 @click.option("--recipes", default="deepwordbug,textfooler", show_default=True,
               help="Adversaries of every round, comma-separated (e.g. textfooler,paraphrase+swap).")
-@click.option("--attack-examples", type=click.IntRange(min=1), default=30, show_default=True,
+@click.option("--attack-examples", type=click.IntRange(min=1), default=100, show_default=True,
               help="Fresh flagged unsafe training inputs attacked per round (each recipe attacks the same ones).")
 @click.option("--train-examples", type=click.IntRange(min=0), default=2000, show_default=True,
               help="Clean training examples mixed into every round's training data.")

@@ -75,7 +75,7 @@ class HardenConfig:
     min_recall: float | None = None
     rounds: int = 2
     recipes: tuple[str, ...] = ("deepwordbug", "textfooler")
-    attack_examples: int = 30  # unsafe training inputs attacked per recipe per round
+    attack_examples: int = 100  # unsafe training inputs attacked per recipe per round
     train_examples: int = 2000  # clean training sample mixed into every round's training data
     adversarial_repeats: int = 3
     seed: int = 0
