@@ -574,6 +574,8 @@ def calibrate_command(model, dataset, split, unsafe_class, max_flag_rate, min_re
               help="Flagged unsafe inputs each recipe attacks.")
 @click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
               help="Folder for the attack runs and estimate.json [default: runs/estimate-<model>-<dataset>].")
+@click.option("--overwrite", is_flag=True, help="Discard attack results already in --out instead of resuming them "
+              "(needed after a new threshold).")
 @click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
 @click.option("--query-budget", type=click.IntRange(min=1), default=2000, show_default=True,
               help="Max unique victim queries per attacked input.")
@@ -585,7 +587,7 @@ def calibrate_command(model, dataset, split, unsafe_class, max_flag_rate, min_re
               help="Print one JSON object (samples, failures, failure_rate, interval, confidence, attacks, ...).")
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
 def estimate_command(model, threshold_path, dataset, split, confidence, recipes, no_attack, attack_examples, out_dir,
-                     seed, query_budget, example_timeout, judge, text_column, label_column, num_examples, as_json,
+                     overwrite, seed, query_budget, example_timeout, judge, text_column, label_column, num_examples, as_json,
                      debug) -> None:
     """Estimate the in-distribution failure rate at a threshold, beside what attacks spend per failure."""
     from .highstakes.commands import estimate_filter
@@ -601,7 +603,7 @@ def estimate_command(model, threshold_path, dataset, split, confidence, recipes,
                                    attack_examples=attack_examples, out_dir=out_dir, seed=seed,
                                    query_budget=query_budget, example_timeout=example_timeout, judge=judge,
                                    num_examples=num_examples, text_column=text_column, label_column=label_column,
-                                   on_recipe=announce)
+                                   overwrite=overwrite, on_recipe=announce)
         except KeyboardInterrupt:
             click.echo("interrupted; finished attack results are kept (rerun to resume)", err=True)
             raise SystemExit(130)

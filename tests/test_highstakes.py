@@ -342,3 +342,18 @@ def test_augment_refuses_recipes_that_need_a_victim(project):
     assert r.exit_code == 2 and "hotflip" in r.output
     r = _invoke("augment", "--recipe", "deepwordbug", "--dataset", "eval.csv", "--out", "a.txt")
     assert r.exit_code == 2 and ".jsonl or a .csv" in r.output
+
+
+def test_harden_a_users_own_huggingface_model_folder(project):
+    """The Hugging Face path end to end through the CLI: fine-tuned rounds saved with save_pretrained."""
+    from attack_recipe.testing.models import build_tiny_classifier
+
+    folder = build_tiny_classifier(project / "my-model")
+    r = _invoke("harden", "--model", folder, "--train", "train.csv", "--eval", "eval.csv", "--unsafe-class",
+                "negative", "--min-recall", "0.5", "--rounds", "1", "--recipes", "deepwordbug", "--attack-examples",
+                "4", "--train-examples", "40", "--learning-rate", "1e-3", "--out", "hf")
+    assert r.exit_code == 0, r.output
+    assert (project / "hf" / "round-1" / "model" / "config.json").exists()
+    training = json.loads((project / "hf" / "round-1" / "training.json").read_text())
+    assert training["trainer"] == "huggingface" and training["hparams"]["learning_rate"] == 1e-3
+    assert training["examples"] >= 40

@@ -70,7 +70,7 @@ class ThresholdAttacker:
         return self._judge
 
     def attack(self, recipe: str, targets: Sequence[Target], out_dir: Path, *, run_info: dict[str, Any] | None = None,
-               on_result: Callable | None = None) -> RecipeRun:
+               on_result: Callable | None = None, overwrite: bool = False) -> RecipeRun:
         from .. import registry
         from ..attacks.goals import Threshold
         from ..evaluation.harness import run_dataset
@@ -84,7 +84,7 @@ class ThresholdAttacker:
                 "unsafe_class": self.victim.labels[self.unsafe_index], **(run_info or {})}
         outcome = run_dataset(attack, self.victim, list(targets), seed=self.seed, query_budget=self.query_budget,
                               out_dir=out_dir, run_info=info, on_result=on_result, time_limit=self.time_limit,
-                              command=self.command)
+                              command=self.command, overwrite=overwrite)
         return RecipeRun(recipe, outcome.results, outcome.summary, Path(out_dir), self.judge is not None)
 
 

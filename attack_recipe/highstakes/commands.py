@@ -61,7 +61,7 @@ def estimate_filter(*, model=None, threshold_file: str | Path, dataset: str | No
                     confidence: float = 0.95, recipes: Sequence[str] = (), attack_examples: int = 20,
                     out_dir: str | Path | None = None, seed: int = 0, query_budget: int | None = 2000,
                     example_timeout: float | None = 120.0, judge: bool = True, num_examples: int | None = None,
-                    text_column: str | None = None, label_column: str | None = None,
+                    text_column: str | None = None, label_column: str | None = None, overwrite: bool = False,
                     on_recipe: Callable[[str, int], None] | None = None) -> dict[str, Any]:
     """The failure rate at the file's threshold, and each recipe's effort per valid adversarial example."""
     from ..evaluation.config import sanitise
@@ -100,7 +100,7 @@ def estimate_filter(*, model=None, threshold_file: str | Path, dataset: str | No
             for recipe in recipes:
                 if on_recipe:
                     on_recipe(recipe, len(targets))
-                run = attacker.attack(recipe, targets, out / recipe)
+                run = attacker.attack(recipe, targets, out / recipe, overwrite=overwrite)
                 efforts.append(effort(recipe, run.results, judged=run.judged))
             body["attacks"] = comparison(estimate, efforts)
         body["out"] = str(out)
