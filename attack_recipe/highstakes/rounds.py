@@ -5,7 +5,7 @@ failure rate, attack success rate and valid success rate, and the effort per val
 example (victim queries and seconds, all recipes together and per recipe).
 
 *Cross-round matrix*: cell (i, j) is the share of round i's adversarial examples that still get past
-round j's model at round j's threshold. The diagonal is 1 by construction; below it (j > i) is
+round j's model at round j's threshold. The diagonal is 1 by construction; right of it (j > i) is
 Redwood's "later classifiers defended against most of the adversarial data targeted at earlier
 classifiers" as a number.
 """
