@@ -507,6 +507,12 @@ def _threshold_rule_options(f):
     return f
 
 
+def _print_json(body) -> None:
+    import json
+
+    click.echo(json.dumps(body, indent=2))
+
+
 def _data_options(f):
     for option in reversed([
         click.option("--text-column", default=None, help="Column holding the text (csv/jsonl/HF datasets)."),
@@ -547,9 +553,7 @@ def calibrate_command(model, dataset, split, unsafe_class, max_flag_rate, min_re
             _fail(exc, debug)
             return
     if as_json:
-        import json
-
-        click.echo(json.dumps(body, indent=2))
+        _print_json(body)
         return
     from .highstakes.console import calibration_lines
 
@@ -611,9 +615,7 @@ def estimate_command(model, threshold_path, dataset, split, confidence, recipes,
             _fail(exc, debug)
             return
     if as_json:
-        import json
-
-        click.echo(json.dumps(body, indent=2))
+        _print_json(body)
         return
     from rich.console import Console
 

@@ -8,9 +8,7 @@ class index); ``original`` (the text it came from) and the rest (``recipe``, ``s
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -18,46 +16,26 @@ from ..errors import AttackRecipeError, UsageError
 
 
 def write_jsonl(path: str | os.PathLike, records: Iterable[dict[str, Any]]) -> Path:
-    """Write all records at once, atomically (temp file + rename), one JSON object per line."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            for record in records:
-                fh.write(json.dumps(record, ensure_ascii=False, allow_nan=False) + "\n")
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    """Write all records at once, atomically, one JSON object per line."""
+    from ..evaluation.records import write_json_lines
+
+    return write_json_lines(path, records)
 
 
 def read_jsonl(path: str | os.PathLike, *, what: str = "file") -> list[dict[str, Any]]:
-    """Every object of a JSON-lines file; blank lines are skipped, anything else unreadable is an error."""
-    path = Path(path)
+    """Every object of a JSON-lines file, each with its line number under ``_line``; blank lines are
+    skipped, anything else unreadable is a :class:`UsageError` naming ``what``, the file and the line."""
+    from ..evaluation.records import read_json_lines
+
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        rows = read_json_lines(path)
     except FileNotFoundError:
         raise UsageError(f"{what} {path} does not exist") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UsageError(f"{what} {path} cannot be read: {exc}") from None
-    out = []
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            record = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise UsageError(f"{what} {path}, line {number}: not valid JSON ({exc.msg})") from None
-        if not isinstance(record, dict):
-            raise UsageError(f"{what} {path}, line {number}: expected a JSON object, got {type(record).__name__}")
-        record["_line"] = number
-        out.append(record)
-    return out
+    except UsageError as exc:
+        raise UsageError(f"{what} {exc}") from None
+    return [{**row, "_line": lineno} for lineno, row in rows]
 
 
 def read_adversarial(path: str | os.PathLike, victim) -> list[dict[str, Any]]:
