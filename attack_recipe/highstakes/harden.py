@@ -260,21 +260,22 @@ class _Rounds:
 
     def _measure(self, index: int, victim, folder: Path) -> RoundState:
         from ..evaluation.records import read_summary, write_summary
+        from .rounds import round_row
 
         threshold = self._calibrate(index, victim, folder)
         state = RoundState(index, victim, threshold, self.unsafe)
         figures_path = folder / "figures.json"
+        if figures_path.exists() and (folder / "adversarial.jsonl").exists():  # a finished round
+            state.adversarial = self._adversarial(index, folder, None, victim)
+            state.row = read_summary(figures_path)
+            self.echo(f"round {index}: done before ({figures_path})")
+            return state
         estimate = self._estimate(index, victim, folder, threshold)
         runs = self._attack(index, victim, folder, threshold)
         state.adversarial = self._adversarial(index, folder, runs, victim)
-        if figures_path.exists():
-            state.row = read_summary(figures_path)
-        else:
-            from .rounds import round_row
-
-            training = read_summary(folder / "training.json") if (folder / "training.json").exists() else None
-            state.row = round_row(index, folder, threshold, estimate, runs, len(state.adversarial), training)
-            write_summary(figures_path, state.row)
+        training = read_summary(folder / "training.json") if (folder / "training.json").exists() else None
+        state.row = round_row(index, folder, threshold, estimate, runs, len(state.adversarial), training)
+        write_summary(figures_path, state.row)  # last: marks the round done
         return state
 
     def _calibrate(self, index: int, victim, folder: Path) -> float:
