@@ -357,3 +357,12 @@ def test_harden_a_users_own_huggingface_model_folder(project):
     training = json.loads((project / "hf" / "round-1" / "training.json").read_text())
     assert training["trainer"] == "huggingface" and training["hparams"]["learning_rate"] == 1e-3
     assert training["examples"] >= 40
+
+
+def test_harden_overwrite_never_clears_a_folder_it_did_not_write(project):
+    keep = project / "mine" / "precious.txt"
+    keep.parent.mkdir()
+    keep.write_text("not harden's")
+    r = _invoke(*[a if a != "hard" else "mine" for a in HARDEN], "--overwrite")
+    assert r.exit_code == 2 and "holds no hardening rounds" in r.output
+    assert keep.read_text() == "not harden's"

@@ -158,18 +158,18 @@ def _check_folder(out: Path, config: HardenConfig) -> None:
         try:
             previous = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, json.JSONDecodeError) as exc:
-            raise UsageError(f"{path} is unreadable ({exc}); pass --overwrite to start the rounds afresh") from None
-        if previous != fingerprint and not config.overwrite:
+            if not config.overwrite:
+                raise UsageError(f"{path} is unreadable ({exc}); pass --overwrite to start the rounds afresh") from None
+            previous = None
+        if config.overwrite:
+            _clear(out)  # a folder harden wrote (it holds harden.json): start afresh
+        elif previous != fingerprint:
             changed = sorted(k for k in set(previous) | set(fingerprint) if previous.get(k) != fingerprint.get(k))
             raise UsageError(f"{out} holds hardening rounds with another configuration (differs in: "
                              f"{', '.join(changed)}); pass --overwrite to start afresh, or another --out")
-        if config.overwrite and previous != fingerprint:
-            _clear(out)
-    elif any(out.iterdir()) and not config.overwrite and not _only_lock(out):
-        raise UsageError(f"{out} is not empty and holds no hardening rounds; choose another --out "
-                         "(or --overwrite to clear it)")
-    elif config.overwrite:
-        _clear(out)
+    elif not _only_lock(out):
+        # never cleared, even with --overwrite: it may be anyone's folder (runs/, the project itself)
+        raise UsageError(f"{out} is not empty and holds no hardening rounds ({CONFIG_FILE}); choose another --out")
     write_summary(path, fingerprint)
 
 
