@@ -88,17 +88,16 @@ class ThresholdAttacker:
         return RecipeRun(recipe, outcome.results, outcome.summary, Path(out_dir), self.judge is not None)
 
 
-def flagged_targets(victim, data, unsafe_index: int, threshold: float, *, limit: int, seed: int,
-                    skip: int = 0) -> list[Target]:
-    """Up to ``limit`` unsafe rows of ``data`` that the filter flags, in a seeded order; ``skip``
-    passes over the first ones of that order (each hardening round attacks fresh inputs)."""
+def flagged_targets(victim, data, unsafe_index: int, threshold: float, *, limit: int, seed: int) -> list[Target]:
+    """Up to ``limit`` unsafe rows of ``data`` that the filter flags, in the order of a permutation
+    seeded by ``seed`` (each hardening round passes its own seed, so it attacks other inputs)."""
     import numpy as np
 
     from .labelled import scores
 
     unsafe_rows = [i for i, y in enumerate(data.labels) if y == unsafe_index]
     order = np.random.default_rng(seed).permutation(len(unsafe_rows))
-    rows = [unsafe_rows[i] for i in order][skip:]
+    rows = [unsafe_rows[i] for i in order]
     out: list[Target] = []
     for start in range(0, len(rows), 256):  # score in chunks until enough flagged ones are found
         chunk = rows[start:start + 256]
