@@ -651,6 +651,8 @@ def estimate_command(model, threshold_path, dataset, split, confidence, recipes,
               help="Times each adversarial example appears in a round's training data.")
 @click.option("--extra-adversarial", default=None, type=click.Path(dir_okay=False, exists=True),
               help="JSONL of more adversarial examples (e.g. saved in the studio) for the first hardening round.")
+@click.option("--paraphrase-previous", is_flag=True, help="From round 1, also run the paraphrase recipe on earlier "
+              "rounds' adversarial examples that the model now flags (slow: LM sampling).")
 @click.option("--review", is_flag=True, help="Write each round's successes to review.jsonl and wait for a person's "
               "reviewed.jsonl instead of trusting the validity judge.")
 @click.option("--judge/--no-judge", default=True, show_default=True, help="Keep only judge-accepted successes.")
@@ -667,7 +669,7 @@ def estimate_command(model, threshold_path, dataset, split, confidence, recipes,
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
 def harden_command(model, train, train_split, eval_, eval_split, calibration, calibration_split, unsafe_class,
                    max_flag_rate, min_recall, rounds, recipes, attack_examples, train_examples, adversarial_repeats,
-                   extra_adversarial, review, judge, epochs, learning_rate, vat_weight, seed, query_budget,
+                   extra_adversarial, paraphrase_previous, review, judge, epochs, learning_rate, vat_weight, seed, query_budget,
                    example_timeout, out_dir, overwrite, debug) -> None:
     """Adversarial training in rounds: attack at the threshold, keep valid successes, retrain, re-measure.
 
@@ -687,6 +689,7 @@ def harden_command(model, train, train_split, eval_, eval_split, calibration, ca
                 recipes=tuple(parse_recipes(recipes)), attack_examples=attack_examples, train_examples=train_examples,
                 adversarial_repeats=adversarial_repeats, seed=seed, query_budget=query_budget,
                 example_timeout=example_timeout, judge=judge, review=review, extra_adversarial=extra_adversarial,
+                paraphrase_previous=paraphrase_previous,
                 fine_tune=fine_tune, out_dir=out_dir, overwrite=overwrite)
             summary = harden(config, echo=lambda line: click.echo(line, err=True))
         except KeyboardInterrupt:

@@ -366,3 +366,23 @@ def test_harden_overwrite_never_clears_a_folder_it_did_not_write(project):
     r = _invoke(*[a if a != "hard" else "mine" for a in HARDEN], "--overwrite")
     assert r.exit_code == 2 and "holds no hardening rounds" in r.output
     assert keep.read_text() == "not harden's"
+
+
+def test_paraphrase_adversary_attacks_earlier_rounds_examples(project):
+    """Redwood's "paraphrase the earlier adversarial examples": from round 1, the paraphrase recipe
+    starts from round 0's adversarial texts that the hardened model flags again."""
+    from attack_recipe.highstakes.harden import DataSpec, HardenConfig, harden
+    from attack_recipe.testing.generators import FakeParaphraser
+
+    config = HardenConfig(model="filtermod:make_victim", train=DataSpec("train.csv"), eval=DataSpec("eval.csv"),
+                          unsafe_class="negative", min_recall=0.6, rounds=1, recipes=("deepwordbug",),
+                          attack_examples=8, paraphrase_previous=True, out_dir="para",
+                          recipe_options=(("paraphrase", "generator", FakeParaphraser()),))
+    summary = harden(config)
+    assert "paraphrase-previous" not in summary["rounds"][0]["recipes"]
+    kept0 = [json.loads(x) for x in (project / "para" / "round-0" / "adversarial.jsonl").read_text().splitlines()]
+    assert kept0, "round 0 found nothing to paraphrase"
+    results = [json.loads(x) for x in (project / "para" / "round-1" / "attacks" / "paraphrase-previous" /
+                                       "results.jsonl").read_text().splitlines()]
+    assert results and {r["original_text"] for r in results} <= {k["text"] for k in kept0}
+    assert summary["rounds"][1]["recipes"]["paraphrase-previous"]["attempted"] == len(results)

@@ -70,13 +70,15 @@ class ThresholdAttacker:
         return self._judge
 
     def attack(self, recipe: str, targets: Sequence[Target], out_dir: Path, *, run_info: dict[str, Any] | None = None,
-               on_result: Callable | None = None, overwrite: bool = False) -> RecipeRun:
+               on_result: Callable | None = None, overwrite: bool = False,
+               options: dict[str, Any] | None = None) -> RecipeRun:
+        """Run ``recipe`` (factory ``options``, as ``-O``) on ``targets`` into ``out_dir``."""
         from .. import registry
         from ..attacks.goals import Threshold
         from ..evaluation.harness import run_dataset
         from ..evaluation.recipe_options import build_recipe, valid_only_default
 
-        attack = build_recipe(registry.load("recipe", recipe), recipe, {})
+        attack = build_recipe(registry.load("recipe", recipe), recipe, dict(options or {}))
         attack = attack.with_goal(Threshold(class_index=self.unsafe_index, threshold=self.threshold))
         if self.judge is not None:
             attack = attack.with_judge(self.judge, require_valid=valid_only_default(recipe, None))

@@ -11,7 +11,9 @@ Every round, in its own folder ``round-<i>/``:
 3. ``estimate.json`` — clean accuracy, flag rate on safe and the in-distribution failure rate on the
    evaluation data;
 4. ``targets.jsonl`` and ``attacks/<recipe>/`` — fresh unsafe training inputs the model flags, attacked
-   at the threshold by each recipe (harness run folders: a killed run resumes inside a recipe);
+   at the threshold by each recipe (harness run folders: a killed run resumes inside a recipe); with
+   ``paraphrase_previous``, also ``attacks/paraphrase-previous/``: the paraphrase recipe on earlier
+   rounds' adversarial examples that the model now flags;
 5. ``adversarial.jsonl`` — the successes the validity judge accepts (or, with ``review``, the ones a
    person accepted in ``reviewed.jsonl``), labelled unsafe;
 6. ``figures.json`` — the round's row of the table; written last, it marks the round as done.
@@ -38,6 +40,8 @@ from ..errors import UsageError
 logger = logging.getLogger(__name__)
 
 CONFIG_FILE = "harden.json"
+#: the folder and table name of the paraphrase adversary on earlier rounds' adversarial examples
+PARAPHRASE_PREVIOUS = "paraphrase-previous"
 SUMMARY_FILE = "summary.json"
 
 
@@ -85,6 +89,11 @@ class HardenConfig:
     judge: bool = True
     review: bool = False
     extra_adversarial: str | None = None
+    #: rounds >= 1 also run the paraphrase recipe on earlier rounds' adversarial examples the model
+    #: still flags (Redwood's "paraphrase the earlier adversarial examples" adversary)
+    paraphrase_previous: bool = False
+    #: recipe factory options, as (recipe, name, value) triples (e.g. a paraphrase generator)
+    recipe_options: tuple[tuple[str, str, Any], ...] = ()
     fine_tune: tuple[tuple[str, Any], ...] = ()  # fine-tuning options (models/fine_tuning.DEFAULTS)
     out_dir: str = "runs/harden"
     overwrite: bool = False
@@ -117,6 +126,7 @@ class HardenConfig:
                                                          else getattr(self.model, "name", repr(self.model)))
         data["recipes"] = list(self.recipes)
         data["fine_tune"] = [list(p) for p in self.fine_tune]
+        data["recipe_options"] = [list(p) for p in self.recipe_options]
         return json.loads(json.dumps(data, default=str))
 
 
@@ -348,15 +358,37 @@ class _Rounds:
         targets = self._targets(index, victim, folder, threshold)
         attacker = ThresholdAttacker(victim, threshold, self.unsafe, judge=cfg.judge, seed=cfg.seed,
                                      query_budget=cfg.query_budget, time_limit=cfg.example_timeout or None)
+        jobs = [(recipe, recipe, targets) for recipe in cfg.recipes]
+        if cfg.paraphrase_previous and index > 0:
+            jobs.append(("paraphrase", PARAPHRASE_PREVIOUS, self._previous_targets(index, victim, threshold)))
         runs = []
-        for recipe in cfg.recipes:
-            self.echo(f"round {index}: {recipe} on {len(targets)} flagged unsafe inputs")
-            run = attacker.attack(recipe, targets, folder / "attacks" / recipe, run_info={"round": index})
+        for recipe, name, group in jobs:
+            if not group:
+                self.echo(f"round {index}: {name}: nothing to attack")
+                continue
+            self.echo(f"round {index}: {name} on {len(group)} flagged unsafe inputs")
+            options = {k: v for r, k, v in cfg.recipe_options if r == recipe}
+            run = attacker.attack(recipe, group, folder / "attacks" / name, run_info={"round": index},
+                                  options=options)
+            run.recipe = name
             s = run.summary
-            self.echo(f"round {index}: {recipe}: {s['succeeded']} successes, "
+            self.echo(f"round {index}: {name}: {s['succeeded']} successes, "
                       f"{s.get('valid_successes') if run.judged else 'unjudged'} valid, of {s['succeeded'] + s['failed']} attacked")
             runs.append(run)
         return runs
+
+    def _previous_targets(self, index: int, victim, threshold: float):
+        """Earlier rounds' adversarial texts that this round's model flags (training on them usually
+        made it flag them), as the starting points of the paraphrase adversary."""
+        from .attacking import Target
+        from .labelled import scores
+
+        earlier = [(f"round{s.index}-{r['id']}", r["text"]) for s in self.rounds[:index] for r in s.adversarial]
+        if not earlier:
+            return []
+        p = scores(victim, [t for _, t in earlier], self.unsafe)
+        flagged = [Target(i, t, self.unsafe) for (i, t), s in zip(earlier, p) if s >= threshold]
+        return flagged[: self.config.attack_examples]
 
     def _adversarial(self, index: int, folder: Path, runs, victim) -> list[dict[str, Any]]:
         from .adversarial_file import read_jsonl, write_jsonl
