@@ -112,11 +112,12 @@ def threads_per_worker(workers: int) -> int:
     return max(1, cores // max(1, workers))
 
 
-def check_shippable(spec: "WorkerSpec") -> None:
-    """Raise a :class:`UsageError` now, before any worker starts, when the run's config cannot be sent
-    to a worker: a Victim object (or a recipe option) given in Python that does not pickle."""
+def packed_spec(spec: "WorkerSpec") -> bytes:
+    """``spec`` pickled, as workers receive it (they unpickle it where a failure can be reported).
+    A :class:`UsageError` now, before any worker starts, when the run's config cannot be sent: a
+    Victim object (or a recipe option) given in Python that does not pickle."""
     try:
-        pickle.dumps(spec)
+        return pickle.dumps(spec)
     except Exception as exc:
         raise UsageError(
             f"workers build their own victim and attack from the run's config, and this config cannot be sent "
@@ -134,7 +135,7 @@ _START_ERROR: BaseException | None = None
 _BARRIER: Any = None
 
 
-def _worker_init(spec: "WorkerSpec", barrier, threads: int) -> None:
+def _worker_init(packed: bytes, barrier, threads: int) -> None:
     """In a new worker process: ignore Ctrl-C (the harness's process handles it), share the cores out,
     build the runner. A failure is kept for :func:`_worker_ready` to report, not raised here (an
     initializer that raises only breaks the pool, without saying why)."""
@@ -142,14 +143,34 @@ def _worker_init(spec: "WorkerSpec", barrier, threads: int) -> None:
 
     global _RUNNER, _START_ERROR, _BARRIER
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _exit_with_parent()
     _BARRIER = barrier
     from .worker_build import build_example_runner, configure_worker
 
     try:
+        spec = pickle.loads(packed)  # here, not as an initarg: a victim that fails to unpickle is reported
         configure_worker(spec, threads)
         _RUNNER = build_example_runner(spec)
     except BaseException as exc:  # noqa: BLE001 - reported by _worker_ready, in the harness's process
         _START_ERROR = portable_error(exc)
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the harness's process dies (a ``kill -9`` runs no cleanup): a pool worker
+    holds both ends of its task queue, so it would otherwise wait for work forever."""
+    import multiprocessing
+    import threading
+    from multiprocessing.connection import wait
+
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        wait([parent.sentinel])
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _worker_ready() -> int:
@@ -191,13 +212,13 @@ class LocalWorkersExecutor(Executor):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
-        check_shippable(self.spec)
+        packed = packed_spec(self.spec)
         if jobs is not None:
             self.workers = max(1, min(self.workers, jobs))
         context = multiprocessing.get_context("spawn")  # a forked torch/OpenMP state can deadlock
         barrier = context.Barrier(self.workers)
         self._pool = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_worker_init,
-                                         initargs=(self.spec, barrier, threads_per_worker(self.workers)))
+                                         initargs=(packed, barrier, threads_per_worker(self.workers)))
         futures = [self._pool.submit(_worker_ready) for _ in range(self.workers)]
         errors = []
         for future in futures:
@@ -265,5 +286,5 @@ class LocalWorkersExecutor(Executor):
         return exc
 
 
-__all__ = ["BACKENDS", "Executor", "InProcessExecutor", "LocalWorkersExecutor", "WorkerError", "check_shippable",
+__all__ = ["BACKENDS", "Executor", "InProcessExecutor", "LocalWorkersExecutor", "WorkerError", "packed_spec",
            "portable_error", "threads_per_worker"]

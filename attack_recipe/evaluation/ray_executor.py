@@ -54,12 +54,15 @@ class RayWorker:
     A build failure is kept and raised by :meth:`ready`: an actor whose constructor raises is dead,
     and Ray would restart it only to fail the same way."""
 
-    def __init__(self, spec: "WorkerSpec"):
+    def __init__(self, packed: bytes):
+        import pickle
+
         from .worker_build import build_example_runner, configure_worker
 
         self.error: BaseException | None = None
         self.runner = None
         try:
+            spec = pickle.loads(packed)  # here, where a victim that fails to unpickle can be reported
             configure_worker(spec, threads=None)  # Ray sets OMP_NUM_THREADS to the actor's CPUs
             self.runner = build_example_runner(spec)
         except BaseException as exc:  # noqa: BLE001 - reported by ready()
@@ -96,9 +99,9 @@ class RayExecutor(Executor):
         return f"ray ({where}), {self.requested or 'one per CPU/GPU'} actors"
 
     def start(self, jobs: int | None = None) -> None:
-        from .executors import check_shippable
+        from .executors import packed_spec
 
-        check_shippable(self.spec)
+        packed = packed_spec(self.spec)
         ray = self._ray = import_ray()
         if not ray.is_initialized():
             options: dict[str, Any] = {"address": self.address}
@@ -123,7 +126,7 @@ class RayExecutor(Executor):
         actor_class = ray.remote(**options)(RayWorker)
         # the spec by value, kept with each actor's creation task for its restarts (a ray.put reference
         # could go out of scope and make a restart fail: ray-project/ray#53727)
-        self._actors = [actor_class.remote(self.spec) for _ in range(wanted)]
+        self._actors = [actor_class.remote(packed) for _ in range(wanted)]
         try:
             ray.get([actor.ready.remote() for actor in self._actors])
         except Exception as exc:  # noqa: BLE001
