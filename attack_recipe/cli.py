@@ -200,8 +200,8 @@ def _config_options(f):
 @click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True,
               help="Where workers run: processes on this machine, or Ray actors (pip install 'attack-recipe[ray]').")
 @click.option("--ray-address", default=None, metavar="ADDRESS",
-              help="Ray cluster to join ('auto', 'ray://head:10001', 'host:6379') [default: $RAY_ADDRESS, else a "
-                   "Ray instance started on this machine for the run].")
+              help="Ray cluster to join ('auto', 'ray://head:10001', 'host:6379') [default: $RAY_ADDRESS, else the "
+                   "cluster last started here with `ray start`, else a Ray instance started for the run].")
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
 def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **config_fields) -> None:
     """Attack a model over a dataset; write results.jsonl and summary.json.

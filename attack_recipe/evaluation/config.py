@@ -104,7 +104,8 @@ class RunConfig:
     #: ``pip install attack-recipe[ray]``). Not in the fingerprint either.
     backend: str = "local"
     #: the Ray cluster to join (``ray.init``'s address: "auto", "ray://head:10001", "10.0.0.5:6379");
-    #: None: $RAY_ADDRESS if set, else a Ray instance started on this machine for the run
+    #: None: ray.init's default ($RAY_ADDRESS, else the cluster last started on this machine, else a
+    #: Ray instance started for the run)
     ray_address: str | None = None
 
     def __post_init__(self) -> None:

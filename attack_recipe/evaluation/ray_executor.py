@@ -11,9 +11,9 @@ an example goes to whichever actor is free, and the harness writes the results i
   runner again — up to ``max_restarts`` times, and the example it was attacking is retried on it
   (``max_task_retries``). Past that the run stops with a :class:`~.executors.WorkerError`; the
   results written so far are kept and the same command resumes.
-- **Cluster.** ``address`` is ``ray.init``'s: None joins ``$RAY_ADDRESS`` or starts a Ray instance
-  on this machine for the run (stopped at the end); "auto" joins the cluster this machine belongs to;
-  "ray://head:10001" connects through Ray Client. A Ray session the caller already started
+- **Cluster.** ``address`` is ``ray.init``'s: None joins ``$RAY_ADDRESS``, else the cluster last
+  started on this machine (``ray start``), else starts a Ray instance for the run (stopped at the
+  end); "auto" joins an existing cluster or fails; "ray://head:10001" connects through Ray Client. A Ray session the caller already started
   (``ray.init`` before the run) is used as it is and left running. Every node needs attack-recipe,
   the same version, with the resources the run uses (docs/parallel.md).
 
@@ -95,7 +95,7 @@ class RayExecutor(Executor):
         self._actors: list = []
 
     def describe(self) -> str:
-        where = self.address or os.environ.get("RAY_ADDRESS") or "a local Ray instance"
+        where = self.address or os.environ.get("RAY_ADDRESS") or "ray.init's default address"
         return f"ray ({where}), {self.requested or 'one per CPU/GPU'} actors"
 
     def start(self, jobs: int | None = None) -> None:
@@ -104,11 +104,8 @@ class RayExecutor(Executor):
         packed = packed_spec(self.spec)
         ray = self._ray = import_ray()
         if not ray.is_initialized():
-            options: dict[str, Any] = {"address": self.address}
-            if self.address is None and not os.environ.get("RAY_ADDRESS"):
-                options["include_dashboard"] = False  # a run's own instance: no dashboard (3 s to start)
-            ray.init(**options)
-            self._owns_ray = True
+            ray.init(address=self.address)
+            self._owns_ray = True  # this process's connection (and an instance it started) ends with the run
         resources = ray.cluster_resources()
         cpus, gpus = int(resources.get("CPU", 0)), float(resources.get("GPU", 0))
         device = self.spec.config.device
