@@ -207,6 +207,7 @@ def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **con
     """Attack a model over a dataset; write results.jsonl and summary.json.
 
     Started again with the same --out and the same configuration, a run resumes where it stopped.
+    --workers / --backend ray attack several examples at once, with the same results (docs/parallel.md).
     """
     from .evaluation.config import RunConfig, execute, prepare
     from .evaluation.run_lock import ensure_folder_free

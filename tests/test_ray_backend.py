@@ -7,6 +7,7 @@ judge ``tiny_judge`` through the worker spec, as local worker processes do.
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -15,24 +16,17 @@ import sys
 import pytest
 
 from attack_recipe.errors import UsageError
-from attack_recipe.evaluation.config import RunConfig, run_from_config
+from attack_recipe.evaluation.config import run_from_config
 from attack_recipe.evaluation.executors import WorkerError
-from attack_recipe.testing import SENTIMENT_EXAMPLES, KeywordSentimentVictim
+from attack_recipe.testing import KeywordSentimentVictim
 from attack_recipe.testing.victims import DiesOnceVictim
+from test_resume import lines_without_timings
+from test_workers import FailsInWorkers, config, data  # noqa: F401 - data is a fixture
 
 needs_ray = pytest.mark.skipif(
-    __import__("importlib").util.find_spec("ray") is None,
+    importlib.util.find_spec("ray") is None,
     reason="Ray is not installed (pip install 'attack-recipe[ray]'); the Ray backend is optional",
 )
-
-
-def lines_without_timings(path):
-    out = []
-    for line in path.read_text().splitlines():
-        d = json.loads(line)
-        d.pop("seconds")
-        out.append(d)
-    return out
 
 
 @pytest.fixture(scope="module")
@@ -50,24 +44,6 @@ def ray_cluster():
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
-
-
-@pytest.fixture
-def data(tmp_path):
-    import csv
-
-    path = tmp_path / "data.csv"
-    with open(path, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["text", "label"])
-        writer.writerows(SENTIMENT_EXAMPLES * 2)
-    return path
-
-
-def config(data, out, **kw):
-    fields = dict(recipe="deepwordbug", model="toy-sentiment", dataset=str(data), num_examples=20, seed=5,
-                  out_dir=str(out), validity=False)
-    return RunConfig(**{**fields, **kw})
 
 
 @needs_ray
@@ -93,8 +69,6 @@ def test_an_actor_that_dies_is_restarted_and_its_example_retried(ray_cluster, da
 
 @needs_ray
 def test_an_actor_that_cannot_build_its_victim_says_why(ray_cluster, data, tmp_path):
-    from test_workers import FailsInWorkers
-
     with pytest.raises(WorkerError, match="ResourceNotFoundError: this victim does not load in a worker"):
         run_from_config(config(data, tmp_path / "x", model=FailsInWorkers(), backend="ray", workers=2, judge=False))
     summary = json.loads((tmp_path / "x" / "summary.json").read_text())
@@ -124,7 +98,7 @@ def test_without_ray_the_backend_says_how_to_install_it(data, tmp_path, monkeypa
 
 
 def test_local_runs_never_import_ray(data, tmp_path):
-    code = ("import sys; from attack_recipe.evaluation.config import RunConfig, run_from_config; "
+    code = ("import sys; from attack_recipe.evaluation.config import run_from_config; "
             f"run_from_config(RunConfig(recipe='deepwordbug', model='toy-sentiment', dataset={str(data)!r}, "
             f"num_examples=2, judge=False, validity=False, out_dir={str(tmp_path / 'o')!r})); "
             "import attack_recipe.cli; assert 'ray' not in sys.modules, 'ray was imported'")

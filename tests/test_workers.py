@@ -27,15 +27,7 @@ from attack_recipe.resources.datasets import Example
 from attack_recipe.testing import SENTIMENT_EXAMPLES, KeywordSentimentVictim
 from attack_recipe.testing.attacks import character_attack
 from attack_recipe.testing.victims import DiesOnceVictim
-
-
-def lines_without_timings(path):
-    out = []
-    for line in path.read_text().splitlines():
-        d = json.loads(line)
-        d.pop("seconds")
-        out.append(d)
-    return out
+from test_resume import lines_without_timings
 
 
 @pytest.fixture
