@@ -54,18 +54,15 @@ class RayWorker:
     A build failure is kept and raised by :meth:`ready`: an actor whose constructor raises is dead,
     and Ray would restart it only to fail the same way."""
 
-    def __init__(self, packed_ref: list):
+    def __init__(self, packed: bytes):
         import pickle
-
-        import ray
 
         from .worker_build import build_example_runner, configure_worker
 
         self.error: BaseException | None = None
         self.runner = None
         try:
-            # unpickled here, where a victim that fails to unpickle can be reported
-            spec = pickle.loads(ray.get(packed_ref[0]))
+            spec = pickle.loads(packed)  # here, where a victim that fails to unpickle can be reported
             configure_worker(spec, threads=None)  # Ray sets OMP_NUM_THREADS to the actor's CPUs
             self.runner = build_example_runner(spec)
         except BaseException as exc:  # noqa: BLE001 - reported by ready()
@@ -96,7 +93,6 @@ class RayExecutor(Executor):
         self._ray = None
         self._owns_ray = False
         self._actors: list = []
-        self._spec_ref = None  # the packed WorkerSpec in Ray's object store
 
     def describe(self) -> str:
         where = self.address or os.environ.get("RAY_ADDRESS") or "ray.init's default address"
@@ -125,11 +121,10 @@ class RayExecutor(Executor):
         if use_gpus:
             options["num_gpus"] = min(1.0, gpus / wanted)
         actor_class = ray.remote(**options)(RayWorker)
-        # in the object store once for every actor, held by this executor until the run ends (a restarted
-        # actor reads it again: ray-project/ray#53727); passed inside a list so that Ray hands the actor
-        # the reference, not the value, and the spec costs one copy whatever the number of actors
-        self._spec_ref = ray.put(packed)
-        self._actors = [actor_class.remote([self._spec_ref]) for _ in range(wanted)]
+        # by value: a config naming its victim is a few kB, inlined in the actor's creation task, which
+        # Ray keeps for restarts. A Victim object of more than 100 kB goes to the object store instead,
+        # and Ray warns that a restart fails if that copy is lost (ray-project/ray#53727).
+        self._actors = [actor_class.remote(packed) for _ in range(wanted)]
         try:
             ray.get([actor.ready.remote() for actor in self._actors])
         except Exception as exc:  # noqa: BLE001
@@ -167,7 +162,6 @@ class RayExecutor(Executor):
             except Exception:  # noqa: BLE001 - already gone
                 pass
         self._actors = []
-        self._spec_ref = None
         if self._owns_ray:
             ray.shutdown()
 
