@@ -98,7 +98,7 @@ def test_without_ray_the_backend_says_how_to_install_it(data, tmp_path, monkeypa
 
 
 def test_local_runs_never_import_ray(data, tmp_path):
-    code = ("import sys; from attack_recipe.evaluation.config import run_from_config; "
+    code = ("import sys; from attack_recipe.evaluation.config import RunConfig, run_from_config; "
             f"run_from_config(RunConfig(recipe='deepwordbug', model='toy-sentiment', dataset={str(data)!r}, "
             f"num_examples=2, judge=False, validity=False, out_dir={str(tmp_path / 'o')!r})); "
             "import attack_recipe.cli; assert 'ray' not in sys.modules, 'ray was imported'")

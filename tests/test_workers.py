@@ -192,10 +192,23 @@ def test_cli_rejects_bad_execution_options(data):
     assert bad.exit_code == 2 and "--backend ray only" in bad.output
 
 
+@pytest.fixture
+def long_data(tmp_path):
+    """60 rows: a parallel CLI run on the slow toy victim lasts long enough to be interrupted."""
+    import csv
+
+    path = tmp_path / "long.csv"
+    with open(path, "w", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["text", "label"])
+        writer.writerows(SENTIMENT_EXAMPLES * 6)
+    return path
+
+
 def _cli(data, out, *extra):
     return [sys.executable, "-m", "attack_recipe.cli", "run", "--recipe", "deepwordbug", "--model",
             "attack_recipe.testing.victims:slow_keyword_sentiment_victim", "--dataset", str(data),
-            "--num-examples", "20", "--seed", "5", "--no-judge", "--no-validity", "--out", str(out), "-q", *extra]
+            "--num-examples", "60", "--seed", "5", "--no-judge", "--no-validity", "--out", str(out), "-q", *extra]
 
 
 def _group_gone(pgid: int, seconds: float) -> bool:
@@ -209,7 +222,8 @@ def _group_gone(pgid: int, seconds: float) -> bool:
     return False
 
 
-def test_ctrl_c_on_a_parallel_cli_run_keeps_its_results_and_stops_the_workers(data, tmp_path):
+def test_ctrl_c_on_a_parallel_cli_run_keeps_its_results_and_stops_the_workers(long_data, tmp_path):
+    data = long_data
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     subprocess.run(_cli(data, tmp_path / "ref"), check=True, timeout=120, env=env)
     cut = tmp_path / "cut"
@@ -218,7 +232,7 @@ def test_ctrl_c_on_a_parallel_cli_run_keeps_its_results_and_stops_the_workers(da
     results = cut / "results.jsonl"
     deadline = time.time() + 90
     while time.time() < deadline and proc.poll() is None:
-        if results.exists() and results.read_text().count("\n") >= 4:
+        if results.exists() and results.read_text().count("\n") >= 2:
             break
         time.sleep(0.02)
     os.killpg(proc.pid, signal.SIGINT)  # what a terminal sends on Ctrl-C: to every process of the group
@@ -230,12 +244,13 @@ def test_ctrl_c_on_a_parallel_cli_run_keeps_its_results_and_stops_the_workers(da
     assert summary["interrupted"]
     kept = len(results.read_text().splitlines()) + (len((cut / AHEAD_FILE).read_text().splitlines())
                                                      if (cut / AHEAD_FILE).exists() else 0)
-    assert kept >= 4
+    assert 2 <= kept < 60
     subprocess.run(_cli(data, cut), check=True, timeout=120, env=env)
     assert lines_without_timings(results) == lines_without_timings(tmp_path / "ref" / "results.jsonl")
 
 
-def test_kill_9_of_the_harness_leaves_no_worker_behind(data, tmp_path):
+def test_kill_9_of_the_harness_leaves_no_worker_behind(long_data, tmp_path):
+    data = long_data
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     cut = tmp_path / "cut"
     proc = subprocess.Popen(_cli(data, cut, "--workers", "2"), env=env, start_new_session=True)
