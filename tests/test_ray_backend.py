@@ -97,10 +97,14 @@ def test_without_ray_the_backend_says_how_to_install_it(data, tmp_path, monkeypa
         run_from_config(config(data, tmp_path / "x", backend="ray", judge=False))
 
 
-def test_local_runs_never_import_ray(data, tmp_path):
-    code = ("import sys; from attack_recipe.evaluation.config import RunConfig, run_from_config; "
-            f"run_from_config(RunConfig(recipe='deepwordbug', model='toy-sentiment', dataset={str(data)!r}, "
-            f"num_examples=2, judge=False, validity=False, out_dir={str(tmp_path / 'o')!r})); "
-            "import attack_recipe.cli; assert 'ray' not in sys.modules, 'ray was imported'")
+def test_local_runs_never_import_ray(data):
+    """``import attack_recipe``, the CLI and a local run's whole path (config, runner, harness, executors)."""
+    code = ("import sys; import attack_recipe, attack_recipe.cli; "
+            "from attack_recipe.evaluation import executors, harness, runner, worker_build; "
+            "from attack_recipe.evaluation.config import RunConfig; "
+            f"config = RunConfig(recipe='deepwordbug', model='toy-sentiment', dataset={str(data)!r}, workers=2); "
+            "executor = runner.run_executor(config, runner.load_attack(config)); "
+            "assert type(executor).__name__ == 'LocalWorkersExecutor', executor; "
+            "assert 'ray' not in sys.modules, 'ray was imported'")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120,
                    env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)})
