@@ -24,15 +24,24 @@ def _tiny_validity_judge(request, monkeypatch):
 
 
 @pytest.fixture
-def data_csv(tmp_path):
-    """The toy sentiment examples as a CSV file (text,label): the dataset of most CLI tests."""
+def sentiment_csv(tmp_path):
+    """Writes the toy sentiment examples, repeated ``copies`` times, as a CSV file (text,label) in tmp_path."""
     import csv
 
     from attack_recipe.testing import SENTIMENT_EXAMPLES
 
-    path = tmp_path / "data.csv"
-    with open(path, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["text", "label"])
-        writer.writerows(SENTIMENT_EXAMPLES)
-    return path
+    def write(copies: int = 1, name: str = "data.csv"):
+        path = tmp_path / name
+        with open(path, "w", newline="") as fh:
+            writer = csv.writer(fh)
+            writer.writerow(["text", "label"])
+            writer.writerows(SENTIMENT_EXAMPLES * copies)
+        return path
+
+    return write
+
+
+@pytest.fixture
+def data_csv(sentiment_csv):
+    """The toy sentiment examples as a CSV file (text,label): the dataset of most CLI tests."""
+    return sentiment_csv()

@@ -31,15 +31,8 @@ from test_resume import lines_without_timings
 
 
 @pytest.fixture
-def data(tmp_path):
-    import csv
-
-    path = tmp_path / "data.csv"
-    with open(path, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["text", "label"])
-        writer.writerows(SENTIMENT_EXAMPLES * 2)
-    return path
+def data(sentiment_csv):
+    return sentiment_csv(2)
 
 
 def config(data, out, **kw):
@@ -193,16 +186,9 @@ def test_cli_rejects_bad_execution_options(data):
 
 
 @pytest.fixture
-def long_data(tmp_path):
+def long_data(sentiment_csv):
     """60 rows: a parallel CLI run on the slow toy victim lasts long enough to be interrupted."""
-    import csv
-
-    path = tmp_path / "long.csv"
-    with open(path, "w", newline="") as fh:
-        writer = csv.writer(fh)
-        writer.writerow(["text", "label"])
-        writer.writerows(SENTIMENT_EXAMPLES * 6)
-    return path
+    return sentiment_csv(6, "long.csv")
 
 
 def _cli(data, out, *extra):
