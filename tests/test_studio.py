@@ -347,3 +347,110 @@ def test_cli_studio_fails_early_on_bad_options(tmp_path, data_csv):
         result = runner.invoke(main, ["studio", "--port", "0", *args])
         assert result.exit_code == 2, result.output
         assert message in result.output
+
+
+# ---------------------------------------------------------------- the page, in a real browser
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+#: ../shared/RESOURCES.md: the flags the system Chromium needs here (playwright's own download fails offline)
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture
+def served(tmp_path):
+    """The toy studio served by uvicorn on 127.0.0.1 (a free port), as `attack-recipe studio` serves it."""
+    import uvicorn
+
+    from attack_recipe.studio.server import allowed_hosts, bind, url_of
+
+    studio = toy_studio()
+    app = toy_app(tmp_path, studio, allowed_hosts=allowed_hosts("127.0.0.1"))
+    sock = bind("127.0.0.1", 0)
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert server.started, "uvicorn did not start"
+    yield url_of(sock), tmp_path / "saved.jsonl"
+    server.should_exit = True
+    thread.join(10)
+    sock.close()
+
+
+@pytest.mark.skipif(CHROMIUM is None and os.environ.get("WITH_BROWSER") != "1",
+                    reason="chromium not installed (CI installs it: WITH_BROWSER=1)")
+def test_a_person_types_clicks_a_word_applies_a_suggestion_and_saves(served, tmp_path):
+    assert CHROMIUM, "WITH_BROWSER=1 but no chromium on PATH (scripts/setup_env.sh installs it)"
+    import httpx
+    from playwright.sync_api import expect, sync_playwright
+
+    url, saved = served
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport={"width": 1280, "height": 860})
+            errors = []
+            page.on("pageerror", lambda exc: errors.append(str(exc)))
+            page.goto(url)
+            expect(page.locator("#queue-list li")).to_have_count(2)
+            expect(page.locator("#text")).to_have_value(TEXT)
+            expect(page.locator("#status")).to_have_text("flagged")
+            first = page.locator("#score-value").inner_text()
+
+            # typing changes the score within a second
+            page.locator("#text").click()
+            page.keyboard.press("End")
+            started = time.monotonic()
+            page.keyboard.type(" Fine", delay=20)
+            expect(page.locator("#score-value")).not_to_have_text(first, timeout=1000 + 20 * 5)
+            assert time.monotonic() - started < 1.5
+            typed = TEXT + " Fine"
+            expect(page.locator("#score-value")).to_have_text(
+                f"{httpx.post(url + 'api/score', json={'text': typed}).json()['score']:.4f}")
+
+            # a click on a word lists replacements whose scores are /api/score's on their text
+            page.locator("#words .word", has_text="terrible").click()
+            rows = page.locator("#suggestions tr.suggestion")
+            expect(rows).to_have_count(3)
+            for i in range(3):
+                text, score = rows.nth(i).get_attribute("data-text"), float(rows.nth(i).get_attribute("data-score"))
+                assert score == pytest.approx(httpx.post(url + "api/score", json={"text": text}).json()["score"], abs=1e-12)
+            expect(rows.first.locator("td.rep")).to_have_text("dreadful")
+
+            # one click applies it; a second word; undo and redo walk back and forth
+            rows.first.click()
+            halfway = typed.replace("terrible", "dreadful")
+            expect(page.locator("#text")).to_have_value(halfway)
+            expect(page.locator("#status")).to_have_text("flagged")  # "boring" still weighs -1.6
+            page.locator("#words .word", has_text="boring").click()
+            expect(rows.first.locator("td.rep")).to_have_text("dull")
+            rows.first.click()
+            applied = halfway.replace("boring", "dull")
+            expect(page.locator("#text")).to_have_value(applied)
+            expect(page.locator("#status")).to_have_text("passes the filter")
+            page.locator("#undo").click()
+            expect(page.locator("#text")).to_have_value(halfway)
+            page.locator("#redo").click()
+            expect(page.locator("#text")).to_have_value(applied)
+
+            # saving needs the person's judgement, then lands in the JSONL
+            page.locator("#save-button").click()
+            expect(page.locator("#save-status")).to_contain_text("judgement is required")
+            assert not saved.exists()
+            page.locator("input[name=judgement][value=negative]").check()
+            page.locator("#save-button").click()
+            expect(page.locator("#save-status")).to_contain_text("an adversarial example")
+            expect(page.locator("#effort")).to_contain_text("1 adversarial of 1 saved")
+            expect(page.locator("#queue-list li.done")).to_have_count(1)
+            page.screenshot(path=str(os.environ.get("STUDIO_SCREENSHOT") or tmp_path / "studio.png"), full_page=True)
+            assert errors == []
+        finally:
+            browser.close()
+    (record,) = [json.loads(line) for line in saved.read_text().splitlines()]
+    assert record["text"] == applied and record["original"] == TEXT and record["label"] == "negative"
+    assert record["adversarial"] is True and 0 < record["seconds"] < 120
+    kinds = [h["kind"] for h in record["history"]]
+    assert kinds == ["type", "suggestion", "suggestion", "undo", "redo"]
+    assert record["history"][1]["replacement"] == "dreadful" and record["history"][1]["word"] == "terrible"
