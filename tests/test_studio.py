@@ -156,6 +156,12 @@ def test_suggestion_scores_are_what_score_says_about_their_text(client):
     assert [s["valid"] for s in suggestions] == [False, False, True]  # only horrible is a synonym there
 
 
+def test_every_valid_suggestion_is_listed_past_the_top_ones(tmp_path):
+    client = TestClient(toy_app(tmp_path, toy_studio(max_suggestions=1)))
+    out = client.post("/api/suggest", json={"text": TEXT, "word_index": 8}).json()["suggestions"]
+    assert [(s["replacement"], s["valid"]) for s in out] == [("dreadful", False), ("horrible", True)]
+
+
 def test_suggestions_are_judged_against_the_original_not_the_current_text(client):
     edited = TEXT.replace("boring", "dull")
     out = client.post("/api/suggest", json={"text": edited, "word_index": 8, "original": TEXT}).json()
@@ -418,6 +424,12 @@ def test_a_person_types_clicks_a_word_applies_a_suggestion_and_saves(served, tmp
                 text, score = rows.nth(i).get_attribute("data-text"), float(rows.nth(i).get_attribute("data-score"))
                 assert score == pytest.approx(httpx.post(url + "api/score", json={"text": text}).json()["score"], abs=1e-12)
             expect(rows.first.locator("td.rep")).to_have_text("dreadful")
+            # against the original, "Fine" is an inserted word: the judge rejects all three
+            expect(page.locator("#suggestions")).to_contain_text("3 replacements (0 valid)")
+            page.locator("#valid-only").check()
+            expect(rows.filter(visible=True)).to_have_count(0)
+            page.locator("#valid-only").uncheck()
+            expect(rows.filter(visible=True)).to_have_count(3)
 
             # one click applies it; a second word; undo and redo walk back and forth
             rows.first.click()

@@ -4,9 +4,11 @@ Candidates come from the same word swaps the recipes use (:func:`default_sources
 embedding neighbours (TextFooler's), WordNet synonyms in the word's contextual sense (PWWS's), and a
 language model's contextual candidates (BAE's: a masked LM when ``--mlm`` names one, else the packaged
 causal LM's fallback, :mod:`attack_recipe.resources.mlm`). Each candidate text is scored through
-:meth:`~.engine.Studio.probabilities` — the path ``/api/score`` takes — and ranked by how much it lowers
-P(unsafe); the best ``max_suggestions`` get the validity judge's verdict against the text the person
-started from (is it still the same, still unsafe, readable text?).
+:meth:`~.engine.Studio.probabilities` — the path ``/api/score`` takes — ranked by how much it lowers
+P(unsafe), and judged by the validity judge against the text the person started from (is it still the
+same, still unsafe, readable text?). The page gets the ``max_suggestions`` most score-lowering ones and
+every valid one besides (on the built-in victim about 1 candidate in 70 is valid, so they would
+otherwise fall off the list).
 """
 
 from __future__ import annotations
@@ -62,11 +64,13 @@ def suggest(studio, text: str, word_index: int, original: str | None = None) -> 
         proposed.pop(text, None)
         rows = studio.probabilities([text, *proposed])
         base = rows[0][studio.unsafe_index]
-        ranked = sorted(zip(proposed.values(), rows[1:]), key=lambda pair: pair[1][studio.unsafe_index])
-        ranked = ranked[: studio.max_suggestions]
-        verdicts = studio.verdicts(original or text, [entry["text"] for entry, _ in ranked]) if ranked else []
+        verdicts = studio.verdicts(original or text, list(proposed)) if proposed else []
+    ranked = sorted(zip(proposed.values(), rows[1:], verdicts), key=lambda item: item[1][studio.unsafe_index])
+    # the most score-lowering ones, and every valid one however little it moves the score: valid
+    # replacements are rare on a robust victim, and a person looks for them
+    shown = [item for rank, item in enumerate(ranked) if rank < studio.max_suggestions or item[2].valid]
     suggestions = []
-    for (entry, probs), verdict in zip(ranked, verdicts):
+    for entry, probs, verdict in shown:
         assessed = studio.assess(probs)
         suggestions.append({**entry, "score": assessed["score"], "delta": assessed["score"] - base,
                             "probabilities": assessed["probabilities"], "label": assessed["label"],

@@ -14,7 +14,7 @@ const state = {
   info: null, queue: [], example: null, text: "",
   undo: [], redo: [], history: [], openedAt: performance.now(),
   typing: false, typingTimer: null, scoreTimer: null, saliencyTimer: null,
-  scoreSeq: 0, saliencySeq: 0, selected: null, sessionStart: performance.now(),
+  scoreSeq: 0, saliencySeq: 0, selected: null, validOnly: false, sessionStart: performance.now(),
 };
 
 async function api(path, body) {
@@ -257,8 +257,19 @@ function renderSuggestions(result) {
       word: result.word, replacement: s.replacement, sources: s.sources, score: s.score}));
     table.append(row);
   }
+  const valid = result.suggestions.filter((s) => s.valid).length;
+  const only = el("input", {type: "checkbox", id: "valid-only", checked: state.validOnly});
+  only.addEventListener("change", () => { state.validOnly = only.checked; filterSuggestions(); });
   box.replaceChildren(el("p", {className: "small muted", textContent:
-    `“${result.word}”: ${result.suggestions.length} replacements, most score-lowering first; click one to apply it`}), table);
+    `“${result.word}”: ${result.suggestions.length} replacements (${valid} valid), most score-lowering first; click one to apply it · `},
+    el("label", {}, only, " valid only")), table);
+  filterSuggestions();
+}
+
+function filterSuggestions() {
+  for (const row of document.querySelectorAll("#suggestions tr.suggestion")) {
+    row.hidden = state.validOnly && row.classList.contains("invalid");
+  }
 }
 
 // ---------------------------------------------------------------- finish it for me
