@@ -7,8 +7,8 @@ causal LM's fallback, :mod:`attack_recipe.resources.mlm`). Each candidate text i
 :meth:`~.engine.Studio.probabilities` — the path ``/api/score`` takes — ranked by how much it lowers
 P(unsafe), and judged by the validity judge against the text the person started from (is it still the
 same, still unsafe, readable text?). The page gets the ``max_suggestions`` most score-lowering ones and
-every valid one besides (on the built-in victim about 1 candidate in 70 is valid, so they would
-otherwise fall off the list).
+every valid one besides (on the built-in victim about 1 listed replacement in 50 is valid, and most
+valid ones barely move the score, so they would otherwise fall off the list).
 """
 
 from __future__ import annotations
