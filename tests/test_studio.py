@@ -240,9 +240,14 @@ def test_save_requires_a_class_label_and_the_effort_survives_a_restart(client, t
     missing = client.post("/api/save", json={k: v for k, v in body.items() if k != "label"})
     assert missing.status_code == 422 and "label" in missing.json()["error"]
     client.post("/api/save", json={**body, "label": "negative"})
-    (tmp_path / "saved.jsonl").open("a").write("not json\n")
+    with (tmp_path / "saved.jsonl").open("a") as fh:
+        fh.write('{"schema": "attack-recipe.studio/1", "text": "cut sh')  # a write cut short
     again = TestClient(toy_app(tmp_path))
     assert again.get("/api/info").json()["effort"]["saved"] == 1  # the broken line is skipped
+    again.post("/api/save", json={**body, "label": "negative"})
+    lines = (tmp_path / "saved.jsonl").read_text().splitlines()
+    assert len(lines) == 3 and lines[1].endswith("cut sh")  # kept, and the new record on a line of its own
+    assert again.get("/api/info").json()["effort"]["saved"] == 2
 
 
 def test_finish_it_runs_a_recipe_from_the_current_text_and_returns_a_diff(client):

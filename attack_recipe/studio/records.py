@@ -13,7 +13,7 @@ not) — what ``harden --extra-adversarial FILE`` and ``augment`` train on. ``ad
 the person says it is still unsafe *and* the victim lets it through: the examples the effort metric
 counts. Scores are computed by the server, never taken from the page. Lines are appended and fsynced,
 so a crash loses at most the line being written; a line that does not parse is skipped with a warning
-when the effort is read back.
+when the effort is read back, and the next line starts after it.
 """
 
 from __future__ import annotations
@@ -56,8 +56,11 @@ def append_record(path: str | Path, record: dict[str, Any]) -> None:
     """Append ``record`` as one line and fsync it (the folder is created if needed)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
+    # a last line without its newline (a write cut short, a hand edit) stays as it is, on its own line:
+    # it is skipped when read back, and nothing that was there is lost
+    unfinished = path.exists() and path.stat().st_size > 0 and not path.read_bytes().endswith(b"\n")
     with open(path, "a", encoding="utf-8") as fh:
-        fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+        fh.write(("\n" if unfinished else "") + json.dumps(record, ensure_ascii=False) + "\n")
         fh.flush()
         os.fsync(fh.fileno())
 
