@@ -15,7 +15,7 @@ setup: $(STAMP)
 demo: setup
 	$(VENV)/bin/attack-recipe run
 
-## Fast test suite (seconds to a couple of minutes; no slow real-model tests).
+## Fast test suite (a few minutes on 2 cores, see the README; no slow real-model tests).
 test: setup
 	$(PY) -m pytest -q
 

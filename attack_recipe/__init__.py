@@ -18,6 +18,12 @@ encoders and datasets load on first use. The public API::
 
     # the robustness gate, in your tests:
     ar.assert_robust("robustness-baseline.json", model=victim)
+
+    # a high-stakes filter (docs/highstakes.md): threshold, failure rate, adversarial training
+    ar.calibrate_filter(model=victim, dataset="heldout.csv", unsafe_class="unsafe", max_flag_rate=0.25)
+    ar.estimate_filter(model=victim, threshold_file="threshold.json", dataset="heldout.csv", recipes=["deepwordbug"])
+    ar.harden(ar.HardenConfig(model=victim, train=ar.DataSpec("train.csv"), eval=ar.DataSpec("heldout.csv"),
+                              unsafe_class="unsafe", rounds=2, out_dir="runs/harden"))
 """
 
 from __future__ import annotations
@@ -56,6 +62,14 @@ _LAZY = {
     "run_dataset": "attack_recipe.evaluation.harness:run_dataset",
     "summarize": "attack_recipe.evaluation.metrics:summarize",
     "AttackRecipeError": "attack_recipe.errors:AttackRecipeError",
+    # the high-stakes workflow (docs/highstakes.md)
+    "calibrate_filter": "attack_recipe.highstakes.commands:calibrate_filter",
+    "estimate_filter": "attack_recipe.highstakes.commands:estimate_filter",
+    "augment_dataset": "attack_recipe.highstakes.commands:augment_dataset",
+    "harden": "attack_recipe.highstakes.harden:harden",
+    "HardenConfig": "attack_recipe.highstakes.harden:HardenConfig",
+    "DataSpec": "attack_recipe.highstakes.harden:DataSpec",
+    "read_threshold_file": "attack_recipe.highstakes.threshold_file:read_threshold_file",
 }
 
 __all__ = sorted([*_LAZY, "load_recipe", "list_recipes", "__version__"])

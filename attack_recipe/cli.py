@@ -546,3 +546,257 @@ def doctor_command(install_missing, as_json) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+# ---------------------------------------------------------------------------------- high stakes
+def _threshold_rule_options(f):
+    for option in reversed([
+        click.option("--unsafe-class", default=None,
+                     help="The class the filter must catch (name or index) [default: 'negative' for the built-in filter]."),
+        click.option("--max-flag-rate", type=click.FloatRange(0, 1, max_open=True), default=None, metavar="R",
+                     help="Choose the lowest threshold that flags at most R of the safe inputs (the quality budget)."),
+        click.option("--min-recall", type=click.FloatRange(0, 1, min_open=True), default=None, metavar="X",
+                     help="Choose the highest threshold that still flags at least X of the unsafe inputs."),
+    ]):
+        f = option(f)
+    return f
+
+
+def _print_json(body) -> None:
+    import json
+
+    click.echo(json.dumps(body, indent=2))
+
+
+def _data_options(f):
+    for option in reversed([
+        click.option("--text-column", default=None, help="Column holding the text (csv/jsonl/HF datasets)."),
+        click.option("--label-column", default=None, help="Column holding the label."),
+        click.option("--num-examples", type=click.IntRange(min=1), default=None, help="Use the first N rows only."),
+    ]):
+        f = option(f)
+    return f
+
+
+@main.command("calibrate")
+@click.option("--model", default=None, help="Victim (any spec `run` accepts) [default: the built-in filter, "
+              "sentiment-minilm read as a filter of negative tweets].")
+@click.option("--dataset", default=None, help="Labelled held-out data [default: tweets, validation split, "
+              "when --model is omitted].")
+@click.option("--split", default=None, help="Split of a built-in or hub dataset [default: validation].")
+@_threshold_rule_options
+@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True)
+@click.option("--out", "out_path", default="threshold.json", show_default=True, type=click.Path(dir_okay=False),
+              help="The threshold file (JSON: threshold, unsafe_class, curve, ...).")
+@click.option("--plot", "plot_path", default=None, type=click.Path(dir_okay=False),
+              help="The curve as PNG [default: the --out file with .png].")
+@_data_options
+@click.option("--json", "as_json", is_flag=True, help="Print the threshold file's content as JSON.")
+@click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
+def calibrate_command(model, dataset, split, unsafe_class, max_flag_rate, min_recall, confidence, out_path, plot_path,
+                      text_column, label_column, num_examples, as_json, debug) -> None:
+    """Choose a conservative threshold on P(unsafe) from labelled held-out data."""
+    from .highstakes.commands import calibrate_filter
+
+    with _logging_to_stderr(debug):
+        try:
+            body = calibrate_filter(model=model, dataset=dataset, split=split, unsafe_class=unsafe_class,
+                                    max_flag_rate=max_flag_rate, min_recall=min_recall, confidence=confidence,
+                                    out=out_path, plot=plot_path, num_examples=num_examples,
+                                    text_column=text_column, label_column=label_column)
+        except Exception as exc:
+            _fail(exc, debug)
+            return
+    if as_json:
+        _print_json(body)
+        return
+    from .highstakes.console import calibration_lines
+
+    for line in calibration_lines(body):
+        click.echo(line)
+    click.echo(f"threshold file: {body['out']}")
+    click.echo(f"plot:           {body['plot']}")
+
+
+@main.command("estimate")
+@click.option("--model", default=None, help="Victim [default: the built-in filter].")
+@click.option("--threshold", "threshold_path", required=True, type=click.Path(dir_okay=False),
+              help="A threshold file written by `attack-recipe calibrate`.")
+@click.option("--dataset", default=None, help="Labelled in-distribution data [default: tweets, test split, "
+              "when --model is omitted].")
+@click.option("--split", default=None, help="Split of a built-in or hub dataset [default: test].")
+@click.option("--confidence", type=click.FloatRange(0, 1, min_open=True, max_open=True), default=0.95, show_default=True)
+@click.option("--recipes", default="deepwordbug,textfooler", show_default=True,
+              help="Recipes to run at the threshold for the effort comparison (comma-separated).")
+@click.option("--no-attack", is_flag=True, help="Only the failure rate; run no recipe.")
+@click.option("--attack-examples", type=click.IntRange(min=1), default=20, show_default=True,
+              help="Flagged unsafe inputs each recipe attacks.")
+@click.option("--out", "out_dir", default=None, type=click.Path(file_okay=False),
+              help="Folder for the attack runs and estimate.json [default: runs/estimate-<model>-<dataset>].")
+@click.option("--overwrite", is_flag=True, help="Discard attack results already in --out instead of resuming them "
+              "(needed after a new threshold).")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--query-budget", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Max unique victim queries per attacked input.")
+@click.option("--example-timeout", type=click.FloatRange(min=0), default=120.0, show_default=True, metavar="SECONDS")
+@click.option("--judge/--no-judge", default=True, show_default=True,
+              help="Count only successes the validity judge accepts (still unsafe, still readable).")
+@_data_options
+@click.option("--json", "as_json", is_flag=True,
+              help="Print one JSON object (samples, failures, failure_rate, interval, confidence, attacks, ...).")
+@click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
+def estimate_command(model, threshold_path, dataset, split, confidence, recipes, no_attack, attack_examples, out_dir,
+                     overwrite, seed, query_budget, example_timeout, judge, text_column, label_column, num_examples, as_json,
+                     debug) -> None:
+    """Estimate the in-distribution failure rate at a threshold, beside what attacks spend per failure."""
+    from .highstakes.commands import estimate_filter
+
+    def announce(recipe, n):
+        if not as_json:
+            click.echo(f"attacking {n} flagged unsafe inputs with {recipe} ...", err=True)
+
+    with _logging_to_stderr(debug):
+        try:
+            body = estimate_filter(model=model, threshold_file=threshold_path, dataset=dataset, split=split,
+                                   confidence=confidence, recipes=() if no_attack else recipes,
+                                   attack_examples=attack_examples, out_dir=out_dir, seed=seed,
+                                   query_budget=query_budget, example_timeout=example_timeout, judge=judge,
+                                   num_examples=num_examples, text_column=text_column, label_column=label_column,
+                                   overwrite=overwrite, on_recipe=announce)
+        except KeyboardInterrupt:
+            click.echo("interrupted; finished attack results are kept (rerun to resume)", err=True)
+            raise SystemExit(130)
+        except Exception as exc:
+            _fail(exc, debug)
+            return
+    if as_json:
+        _print_json(body)
+        return
+    from rich.console import Console
+
+    from .highstakes.console import estimate_table
+
+    console = Console(highlight=False)
+    for table in estimate_table(body):
+        console.print(table)
+    if body.get("out"):
+        click.echo(f"estimate: {body['out']}/estimate.json")
+
+
+@main.command("harden")
+@click.option("--model", default=None, help="A trainable victim: a Hugging Face sequence classifier (folder or hub "
+              "id) or an sklearn pipeline (module:attr returning a SklearnVictim) [default: the built-in filter].")
+@click.option("--train", "train", default=None, help="Labelled training data [default: tweets train split].")
+@click.option("--train-split", default=None, help="Split of a built-in or hub --train dataset.")
+@click.option("--eval", "eval_", default=None, help="Labelled evaluation data [default: tweets test split].")
+@click.option("--eval-split", default=None, help="Split of a built-in or hub --eval dataset.")
+@click.option("--calibration", default=None, help="Labelled data to calibrate each round's threshold on "
+              "[default: --eval; tweets validation split for the built-in filter].")
+@click.option("--calibration-split", default=None)
+@_threshold_rule_options
+@click.option("--rounds", type=click.IntRange(min=1), default=2, show_default=True,
+              help="Rounds of adversarial training after round 0 (which measures the model as given).")
+@click.option("--recipes", default="deepwordbug,textfooler", show_default=True,
+              help="Adversaries of every round, comma-separated (e.g. textfooler,paraphrase+swap).")
+@click.option("--attack-examples", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Fresh flagged unsafe training inputs attacked per round (each recipe attacks the same ones).")
+@click.option("--train-examples", type=click.IntRange(min=0), default=2000, show_default=True,
+              help="Clean training examples mixed into every round's training data.")
+@click.option("--adversarial-repeats", type=click.IntRange(min=1), default=3, show_default=True,
+              help="Times each adversarial example appears in a round's training data.")
+@click.option("--extra-adversarial", default=None, type=click.Path(dir_okay=False, exists=True),
+              help="JSONL of more adversarial examples (e.g. saved in the studio) for the first hardening round.")
+@click.option("--paraphrase-previous", is_flag=True, help="From round 1, also run the paraphrase recipe on earlier "
+              "rounds' adversarial examples that the model now flags (slow: LM sampling).")
+@click.option("--review", is_flag=True, help="Write each round's successes to review.jsonl and wait for a person's "
+              "reviewed.jsonl instead of trusting the validity judge.")
+@click.option("--judge/--no-judge", default=True, show_default=True, help="Keep only judge-accepted successes.")
+@click.option("--epochs", type=click.IntRange(min=1), default=None, help="Fine-tuning epochs per round [default: 1].")
+@click.option("--learning-rate", type=click.FloatRange(min=0, min_open=True), default=None,
+              help="Fine-tuning learning rate [default: 2e-5].")
+@click.option("--vat-weight", type=click.FloatRange(min=0), default=None,
+              help="Weight of SiFT-style virtual adversarial training (0: off) [default: 0].")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--query-budget", type=click.IntRange(min=1), default=2000, show_default=True)
+@click.option("--example-timeout", type=click.FloatRange(min=0), default=120.0, show_default=True, metavar="SECONDS")
+@click.option("--out", "out_dir", default="runs/harden", show_default=True, type=click.Path(file_okay=False))
+@click.option("--overwrite", is_flag=True, help="Start the rounds afresh in --out.")
+@click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
+def harden_command(model, train, train_split, eval_, eval_split, calibration, calibration_split, unsafe_class,
+                   max_flag_rate, min_recall, rounds, recipes, attack_examples, train_examples, adversarial_repeats,
+                   extra_adversarial, paraphrase_previous, review, judge, epochs, learning_rate, vat_weight, seed, query_budget,
+                   example_timeout, out_dir, overwrite, debug) -> None:
+    """Adversarial training in rounds: attack at the threshold, keep valid successes, retrain, re-measure.
+
+    Killed, it resumes at the round and stage it was in when run again with the same options."""
+    from .highstakes.attacking import parse_recipes
+    from .highstakes.harden import DataSpec, HardenConfig, harden
+
+    fine_tune = tuple((k, v) for k, v in (("epochs", epochs), ("learning_rate", learning_rate),
+                                          ("vat_weight", vat_weight)) if v is not None)
+    with _logging_to_stderr(debug):
+        try:
+            config = HardenConfig(
+                model=model, train=DataSpec(train, train_split) if train else None,
+                eval=DataSpec(eval_, eval_split) if eval_ else None,
+                calibration=DataSpec(calibration, calibration_split) if calibration else None,
+                unsafe_class=unsafe_class, max_flag_rate=max_flag_rate, min_recall=min_recall, rounds=rounds,
+                recipes=tuple(parse_recipes(recipes)), attack_examples=attack_examples, train_examples=train_examples,
+                adversarial_repeats=adversarial_repeats, seed=seed, query_budget=query_budget,
+                example_timeout=example_timeout, judge=judge, review=review, extra_adversarial=extra_adversarial,
+                paraphrase_previous=paraphrase_previous,
+                fine_tune=fine_tune, out_dir=out_dir, overwrite=overwrite)
+            summary = harden(config, echo=lambda line: click.echo(line, err=True))
+        except KeyboardInterrupt:
+            click.echo(f"interrupted; finished rounds and attack results are kept in {out_dir} "
+                       "(rerun the same command to resume)", err=True)
+            raise SystemExit(130)
+        except Exception as exc:
+            _fail(exc, debug)
+            return
+    from rich.console import Console
+
+    from .highstakes.console import matrix_table, round_table
+
+    console = Console(highlight=False)
+    console.print(round_table(summary))
+    console.print(matrix_table(summary))
+    change = summary.get("effort_change") or {}
+    if change.get("ratio") is not None:
+        console.print(f"queries per valid adversarial example: round 0 {change['queries_per_valid_round_0']} -> "
+                      f"last round {change['queries_per_valid_last']} ({change['ratio']}x)")
+    click.echo(f"summary: {out_dir}/summary.json")
+    click.echo(f"report:  {out_dir}/report.html")
+
+
+@main.command("augment")
+@click.option("--recipe", default="deepwordbug", show_default=True,
+              help="A word-swap or character-edit recipe whose transformation and constraints make the copies.")
+@click.option("--dataset", required=True, help="Labelled data: built-in name, .csv/.jsonl file or HF dataset id.")
+@click.option("--split", default=None, help="Split of a built-in or hub dataset [default: test].")
+@click.option("--out", "out_path", required=True, type=click.Path(dir_okay=False), help="A .jsonl or .csv file.")
+@click.option("--copies", type=click.IntRange(min=1), default=2, show_default=True, help="Variants per example (at most).")
+@click.option("--pct-words", type=click.FloatRange(0, 1, min_open=True), default=0.1, show_default=True,
+              help="Share of each text's words to change.")
+@click.option("--seed", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--judge/--no-judge", default=True, show_default=True,
+              help="Keep only copies the validity judge accepts for the example's label.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@_data_options
+@click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
+def augment_command(recipe, dataset, split, out_path, copies, pct_words, seed, judge, offset, text_column,
+                    label_column, num_examples, debug) -> None:
+    """Write perturbed copies of a dataset (label kept, judged valid), as TextAttack's augment does."""
+    from .highstakes.commands import augment_dataset
+
+    with _logging_to_stderr(debug):
+        try:
+            stats = augment_dataset(recipe=recipe, dataset=dataset, split=split, out=out_path, copies=copies,
+                                    pct_words=pct_words, seed=seed, judge=judge, num_examples=num_examples,
+                                    offset=offset, text_column=text_column, label_column=label_column)
+        except Exception as exc:
+            _fail(exc, debug)
+            return
+    rejected = ", ".join(f"{k} {v}" for k, v in sorted(stats["rejected_by_rule"].items())) or "none"
+    click.echo(f"{stats['kept']} copies of {stats['examples']} examples written to {stats['out']} "
+               f"({stats['proposed']} built, rejected by the judge: {rejected})")

@@ -485,3 +485,17 @@ def test_loaded_dataset_to_hf():
     ds = load_dataset_examples("tweets", "test", num_examples=5).to_hf()
     assert ds.num_rows == 5 and ds.features["label"].names == ["negative", "positive"]
     assert ds[0]["text"]
+
+
+def test_gguf_reader_bar_is_silenced_during_the_load_and_restored_after(capsys):
+    """transformers' bare "de-quantizing GGUF tensors" tqdm bar printed in every judged run."""
+    from transformers import modeling_gguf_pytorch_utils as gguf_utils
+
+    from attack_recipe.resources import lm as lm_mod
+
+    original = gguf_utils.tqdm
+    with lm_mod._quiet_gguf_reader():
+        for _ in gguf_utils.tqdm(range(3), desc="Converting and de-quantizing GGUF tensors..."):
+            pass
+    assert "de-quantizing" not in capsys.readouterr().err
+    assert gguf_utils.tqdm is original

@@ -88,7 +88,7 @@ def test_score_is_the_victims_probabilities_with_the_decision_boundary(client):
 def test_a_threshold_file_sets_the_line_and_what_is_flagged(tmp_path):
     path = tmp_path / "threshold.json"
     path.write_text(json.dumps({"threshold": 0.99, "unsafe_class": "negative", "curve": [[0.5, 0.1]]}))
-    from attack_recipe.studio.threshold import load_threshold_file
+    from attack_recipe.highstakes.threshold_file import read_threshold_file as load_threshold_file
 
     studio = toy_studio(threshold=load_threshold_file(path))
     client = TestClient(toy_app(tmp_path, studio))
@@ -100,10 +100,10 @@ def test_a_threshold_file_sets_the_line_and_what_is_flagged(tmp_path):
 
 def test_threshold_file_errors_name_the_problem(tmp_path):
     from attack_recipe.errors import UsageError
-    from attack_recipe.studio.threshold import load_threshold_file
+    from attack_recipe.highstakes.threshold_file import read_threshold_file as load_threshold_file
 
     bad = tmp_path / "t.json"
-    for content, message in [("{", "not readable JSON"), ("[1]", "JSON object"),
+    for content, message in [("{", "not valid JSON"), ("[1]", "JSON object"),
                              ('{"threshold": 0.2}', "lacks 'unsafe_class'"),
                              ('{"threshold": 2, "unsafe_class": "negative"}', "probability"),
                              ('{"threshold": 0.2, "unsafe_class": ""}', "class name")]:
@@ -471,3 +471,18 @@ def test_a_person_types_clicks_a_word_applies_a_suggestion_and_saves(served, tmp
     kinds = [h["kind"] for h in record["history"]]
     assert kinds == ["type", "suggestion", "suggestion", "undo", "redo"]
     assert record["history"][1]["replacement"] == "dreadful" and record["history"][1]["word"] == "terrible"
+
+
+def test_a_saved_studio_file_is_training_data_for_harden(tmp_path):
+    """The studio's JSONL is what `harden --extra-adversarial` reads (issue 11 <-> issue 12)."""
+    from attack_recipe.highstakes.adversarial_file import read_adversarial
+    from attack_recipe.highstakes.rounds import studio_effort
+    from attack_recipe.studio.records import append_record, make_record
+
+    studio = toy_studio()
+    path = tmp_path / "saved.jsonl"
+    append_record(path, make_record(studio, example_id="x1", original="this movie was terrible",
+                                    text="this movie was terible", label="negative", history=[], seconds=90))
+    (record,) = read_adversarial(path, KeywordSentimentVictim())
+    assert record["label_index"] == KeywordSentimentVictim().label_index("negative")
+    assert studio_effort([record])["minutes_per_example"] == 1.5

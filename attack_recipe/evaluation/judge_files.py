@@ -24,22 +24,15 @@ from ..errors import UsageError
 def read_pairs(path: str | os.PathLike) -> list[dict]:
     """The pairs in ``path``, in order. Raises :class:`UsageError` naming the first bad line, or when
     the file holds no pair; :class:`OSError` when it cannot be read."""
+    from .records import read_json_lines
+
     rows: list[dict] = []
-    with open(path, encoding="utf-8") as fh:
-        for lineno, line in enumerate(fh, start=1):
-            if not line.strip():
-                continue
-            try:
-                row = json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise UsageError(f"{path}, line {lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
-            if not isinstance(row, dict):
-                raise UsageError(f"{path}, line {lineno}: expected a JSON object, got {type(row).__name__}")
-            for field in ("original", "perturbed"):
-                if not isinstance(row.get(field), str):
-                    got = "missing" if field not in row else type(row[field]).__name__
-                    raise UsageError(f"{path}, line {lineno}: field {field!r} must be a string ({got})")
-            rows.append(row)
+    for lineno, row in read_json_lines(path):
+        for field in ("original", "perturbed"):
+            if not isinstance(row.get(field), str):
+                got = "missing" if field not in row else type(row[field]).__name__
+                raise UsageError(f"{path}, line {lineno}: field {field!r} must be a string ({got})")
+        rows.append(row)
     if not rows:
         raise UsageError(f"{path} holds no pairs: expected one JSON object per line with "
                          "'original' and 'perturbed' (and optionally 'label')")

@@ -152,3 +152,44 @@ def read_summary(path: str | os.PathLike) -> dict[str, Any]:
     """Read a ``summary.json`` written by :func:`write_summary`."""
     with open(path, encoding="utf-8") as fh:
         return json.load(fh)
+
+
+def read_json_lines(path: str | os.PathLike) -> list[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` for every non-blank line of a JSON-lines file of objects.
+
+    Raises :class:`~attack_recipe.errors.UsageError` naming the file and line of a line that is not
+    a JSON object; :class:`OSError` / :class:`UnicodeDecodeError` when the file cannot be read."""
+    from ..errors import UsageError
+
+    rows: list[tuple[int, dict[str, Any]]] = []
+    with open(path, encoding="utf-8") as fh:
+        for lineno, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                row = json.loads(line)
+            except json.JSONDecodeError as exc:
+                raise UsageError(f"{path}, line {lineno}: not valid JSON ({exc.msg} at column {exc.colno})") from None
+            if not isinstance(row, dict):
+                raise UsageError(f"{path}, line {lineno}: expected a JSON object, got {type(row).__name__}")
+            rows.append((lineno, row))
+    return rows
+
+
+def write_json_lines(path: str | os.PathLike, rows: Iterable[dict[str, Any]]) -> Path:
+    """Write ``rows`` as JSON lines all at once, atomically (temp file + ``os.replace``), mode per umask."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            for row in rows:
+                fh.write(json.dumps(row, ensure_ascii=False, allow_nan=False) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path

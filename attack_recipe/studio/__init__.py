@@ -8,7 +8,7 @@ word-swap transformations for suggestions, the validity judge for their verdicts
 ``augment`` read it).
 
 Modules, one concept each: :mod:`.engine` (the loaded victim, its threshold and the one scoring path
-every endpoint uses), :mod:`.threshold` (the ``calibrate`` file), :mod:`.queue` (flagged examples to
+every endpoint uses), :mod:`.queue` (flagged examples to
 start from), :mod:`.saliency`, :mod:`.suggestions`, :mod:`.finish`, :mod:`.records` (the save file),
 :mod:`.app` (the FastAPI app and its JSON API), :mod:`.server` (build everything from CLI options and
 serve it on 127.0.0.1). ``attack-recipe studio`` is a thin layer over :func:`.server.run_studio`.

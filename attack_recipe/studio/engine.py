@@ -23,7 +23,7 @@ from collections import OrderedDict
 from typing import Any, Mapping, Sequence
 
 from ..errors import UsageError
-from .threshold import ThresholdSpec
+from ..highstakes.threshold_file import ThresholdSpec
 
 logger = logging.getLogger(__name__)
 

@@ -83,7 +83,7 @@ def build_studio(options: StudioOptions, echo: Callable[[str], None] = lambda li
     from .queue import flagged_queue
     from .app import MAX_TEXT_CHARS
     from .suggestions import default_sources
-    from .threshold import load_threshold_file
+    from ..highstakes.threshold_file import read_threshold_file as load_threshold_file
 
     threshold = load_threshold_file(options.threshold) if options.threshold else None
     dataset = options.dataset
