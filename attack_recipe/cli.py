@@ -194,11 +194,20 @@ def _config_options(f):
 @click.option("--show-examples", type=click.IntRange(min=0), default=3, show_default=True,
               help="Successful examples to show as word diffs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, table or examples; one summary line.")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Examples attacked at once, each worker with its own victim and attack; same results as one "
+                   "[default: 1 locally; on Ray one per CPU, or per GPU, of the cluster].")
+@click.option("--backend", type=click.Choice(["local", "ray"]), default="local", show_default=True,
+              help="Where workers run: processes on this machine, or Ray actors (pip install 'attack-recipe[ray]').")
+@click.option("--ray-address", default=None, metavar="ADDRESS",
+              help="Ray cluster to join ('auto', 'ray://head:10001', 'host:6379') [default: $RAY_ADDRESS, else the "
+                   "cluster last started here with `ray start`, else a Ray instance started for the run].")
 @click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
 def run_command(out_dir, overwrite, validity, show_examples, quiet, debug, **config_fields) -> None:
     """Attack a model over a dataset; write results.jsonl and summary.json.
 
     Started again with the same --out and the same configuration, a run resumes where it stopped.
+    --workers / --backend ray attack several examples at once, with the same results (docs/parallel.md).
     """
     from .evaluation.config import RunConfig, execute, prepare
     from .evaluation.run_lock import ensure_folder_free

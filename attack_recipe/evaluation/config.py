@@ -96,9 +96,21 @@ class RunConfig:
     #: column holding each row's id in a local file (resources/datasets); None: "id" if present,
     #: else ids are positions
     id_column: str | None = None
+    #: processes attacking examples at once, each with its own victim, attack and judge built from this
+    #: config (evaluation/executors.py). None: 1 on the local backend, on Ray one per CPU of the
+    #: cluster (per GPU where it has GPUs). Results are the same for any number: not in the fingerprint.
+    workers: int | None = None
+    #: where the workers run: "local" (processes on this machine) or "ray" (a Ray cluster; needs
+    #: ``pip install attack-recipe[ray]``). Not in the fingerprint either.
+    backend: str = "local"
+    #: the Ray cluster to join (``ray.init``'s address: "auto", "ray://head:10001", "10.0.0.5:6379");
+    #: None: ray.init's default ($RAY_ADDRESS, else the cluster last started on this machine, else a
+    #: Ray instance started for the run)
+    ray_address: str | None = None
 
     def __post_init__(self) -> None:
         self._check_http_options()
+        self._check_execution_options()
         from .. import registry
         from ..errors import UnknownNameError
 
@@ -134,6 +146,22 @@ class RunConfig:
             value = getattr(self, name)
             if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < low):
                 raise UsageError(f"{name} must be an integer >= {low}, got {value!r}")
+
+    def _check_execution_options(self) -> None:
+        from .executors import BACKENDS
+
+        if self.backend not in BACKENDS:
+            raise UsageError(f"backend must be one of {', '.join(BACKENDS)}, got {self.backend!r}")
+        workers = self.workers
+        if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
+            raise UsageError(f"workers must be an integer >= 1, got {workers!r}")
+        if self.ray_address is not None and self.backend != "ray":
+            raise UsageError(f"--ray-address applies to --backend ray only (the backend is {self.backend!r})")
+
+    @property
+    def parallel(self) -> bool:
+        """Whether examples are attacked outside this process (worker processes or Ray actors)."""
+        return self.backend != "local" or (self.workers or 1) > 1
 
     @property
     def model_name(self) -> str:

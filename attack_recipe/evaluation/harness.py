@@ -6,6 +6,13 @@ error or an unexpected exception raised while attacking it becomes a result with
 is set, e.g. "line 7: not valid JSON: ...") becomes such a result at once, without asking the
 victim. Errors that are the *caller's* mistake (:class:`~attack_recipe.errors.UsageError`, e.g. a
 white-box recipe against a black-box victim) propagate at once: every example would fail the same way.
+(:mod:`.example_runner` attacks one example; this module orders, writes and summarises.)
+
+Where examples are attacked is an executor's business (:mod:`.executors`): in this process by
+default, or in worker processes / Ray actors that finish them in any order. Results are written to
+``results.jsonl`` in dataset order all the same; one that finishes before an earlier example is held
+until its turn, and meanwhile kept in ``ahead.jsonl`` (fsynced), so an interrupted parallel run
+loses only the examples that were still running. ``ahead.jsonl`` is removed when the run completes.
 
 Results are written as they arrive (``results.jsonl``, fsynced per line), so an interrupted run
 loses nothing it finished; ``summary.json`` is written at the end, and also on Ctrl-C (with
@@ -17,7 +24,8 @@ Resume: ``run.json`` records the configuration that defines the results (recipe 
 ``repr``, model, dataset, split, offset, seed, budget, whether a validity judge labelled the
 successes and whether the search kept only judge-accepted ones). Started again on the same folder,
 a run with the same configuration keeps the finished examples (dropping a line cut off by a kill),
-their verdicts included, and attacks only the rest; since every example's randomness and caches
+their verdicts included, and those in ``ahead.jsonl``, and attacks only the rest (with any executor:
+the number of workers is not part of the configuration); since every example's randomness and caches
 depend on that example alone, the final ``results.jsonl`` equals an uninterrupted run's, timings
 aside. A different configuration is refused
 (``overwrite=True`` discards the old results instead).
@@ -27,15 +35,15 @@ from __future__ import annotations
 
 import logging
 import platform
-import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterable, Protocol
 
-from ..attacks.results import SCHEMA_VERSION, AttackResult, Status, TimeSplit
-from ..errors import AttackRecipeError, InputError, UsageError, VictimError
-from .display import visible
+from ..attacks.results import SCHEMA_VERSION, AttackResult
+from ..errors import UsageError
+from .example_runner import ExampleRunner
+from .executors import Executor, InProcessExecutor
 from .metrics import summarize
 from .run_lock import RunFolderLock
 from .records import ResultsWriter, drop_partial_tail, read_results, read_summary, write_summary
@@ -45,6 +53,7 @@ logger = logging.getLogger(__name__)
 RESULTS_FILE = "results.jsonl"
 SUMMARY_FILE = "summary.json"
 RUN_FILE = "run.json"
+AHEAD_FILE = "ahead.jsonl"  # results that finished before an earlier example (parallel runs)
 
 #: run_info keys that define what the results are; a resumed run must match them all.
 #: (num_examples is not among them: a finished run can be extended with more examples.)
@@ -83,59 +92,6 @@ def _utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _error_result(victim, example, exc: BaseException, seconds: float, *, ask_victim: bool = True) -> AttackResult:
-    if isinstance(exc, InputError):
-        reason = "input error"
-    elif isinstance(exc, AttackRecipeError):
-        reason = "attack error"
-    else:
-        reason = "unexpected error"
-    label = -1  # -1 marks "not a class of the victim": the label itself may be what is wrong
-    if ask_victim:
-        try:
-            label = victim.label_index(example.label)
-        except Exception:  # an unknown label, or a victim that cannot say its classes: keep -1
-            pass
-    return AttackResult(
-        example_id=str(example.id),
-        original_text=example.text if isinstance(example.text, str) else str(example.text),
-        label=label,
-        status=Status.ERROR,
-        reason=reason,
-        error=f"{type(exc).__name__}: {exc}",
-        seconds=TimeSplit(total=seconds),
-    )
-
-
-def _attack_one(attack, victim, example, *, seed: int, query_budget: int | None,
-                time_limit: float | None = None) -> AttackResult:
-    problem = getattr(example, "problem", None)
-    if problem:  # the loader has warned with the count; the victim is not asked (its labels may need a request)
-        logger.debug("example %s: %s", visible(str(example.id)), visible(problem))
-        return _error_result(victim, example, InputError(problem), 0.0, ask_victim=False)
-    started = time.perf_counter()
-    try:
-        result = attack.run(
-            victim, example.text, example.label,
-            example_id=str(example.id), seed=seed, query_budget=query_budget, time_limit=time_limit,
-        )
-        if result.status is Status.ERROR:  # e.g. a victim that raised: the attack kept it as a result
-            logger.warning("example %s: %s: %s", visible(str(example.id)), result.reason, visible(str(result.error)))
-        return result
-    except UsageError:
-        raise  # the caller's configuration is wrong; every example would fail the same way
-    except Exception as exc:
-        # a victim that just failed (an http victim that cannot reach its server) is not asked again
-        result = _error_result(victim, example, exc, time.perf_counter() - started,
-                               ask_victim=not isinstance(exc, VictimError))
-        unexpected = not isinstance(exc, AttackRecipeError)
-        logger.warning(
-            "example %s: %s", visible(str(example.id)), visible(str(result.error)),
-            exc_info=exc if unexpected and logger.isEnabledFor(logging.DEBUG) else None,
-        )
-        return result
-
-
 def run_dataset(
     attack,
     victim,
@@ -150,6 +106,7 @@ def run_dataset(
     validity=None,
     time_limit: float | None = None,
     command: str | None = None,
+    executor: Executor | None = None,
 ) -> RunOutcome:
     """Attack every example in order and summarise the results.
 
@@ -162,6 +119,10 @@ def run_dataset(
     (None: no limit). Not part of the resume fingerprint: a timeout depends on the machine anyway.
     ``command`` (e.g. "run", "baseline") is recorded in ``run.json``; a folder that another command
     wrote is refused, even with ``overwrite``, so a gate run never replaces a user's results.
+    ``executor`` (:mod:`.executors`): where examples are attacked; None: in this process with
+    ``attack``, ``victim`` and ``validity``. An executor's workers build their own, which must be the
+    same (:mod:`.worker_build` checks the attack's ``repr``): ``attack``, ``victim`` and ``validity``
+    then only say what the run is, for ``run.json`` and the summary.
     """
     from .. import __version__
 
@@ -185,31 +146,39 @@ def run_dataset(
     info["judge"] = judge is not None
     info["valid_only"] = bool(getattr(attack, "require_valid", False))
     info["judge_config"] = repr(judge) if judge is not None else None
+    if executor is None:
+        executor = InProcessExecutor(ExampleRunner(attack, victim, seed=seed, query_budget=query_budget,
+                                                   time_limit=time_limit, validity=validity))
+    info["executor"] = executor.describe()  # not in the fingerprint: results are the same on any executor
     out = Path(out_dir) if out_dir is not None else None
     lock = RunFolderLock(out).acquire() if out is not None else None  # one run per folder
     try:
-        return _run_locked(attack, victim, examples, info, out, seed=seed, query_budget=query_budget,
-                           on_result=on_result, overwrite=overwrite, validity=validity, time_limit=time_limit)
+        return _run_locked(examples, info, out, executor, on_result=on_result, overwrite=overwrite)
     finally:
         if lock is not None:
             lock.release()
 
 
-def _run_locked(attack, victim, examples, info, out, *, seed, query_budget, on_result, overwrite, validity,
-                time_limit):
+def _run_locked(examples, info, out, executor: Executor, *, on_result, overwrite):
     """:func:`run_dataset` once it holds the folder's lock (if it writes one)."""
     writer = None
     results: list[AttackResult] = []
+    ahead: dict[int, AttackResult] = {}  # position -> a result that finished before an earlier example
     if out is not None:
         fingerprint = {k: info.get(k) for k in FINGERPRINT_KEYS}
         _refuse_another_commands_folder(out, info.get("command"))
         if (out / RESULTS_FILE).exists() and not overwrite:
             results = _finished_results(out, fingerprint, examples)
-            if results:
-                logger.warning("resuming %s: %d of %d examples already done", out, len(results), len(examples))
+            ahead = _results_ahead(out, examples, len(results))
+            if results or ahead:
+                logger.warning("resuming %s: %d of %d examples already done", out, len(results) + len(ahead),
+                               len(examples))
+        else:
+            (out / AHEAD_FILE).unlink(missing_ok=True)  # a fresh start: nothing earlier is ours
         write_summary(out / RUN_FILE, {**fingerprint, "command": info.get("command")})
         writer = ResultsWriter(out / RESULTS_FILE, overwrite=not results)
-    todo = examples[len(results):]
+    ahead_writer = None
+    todo = [(i, examples[i]) for i in range(len(results), len(examples)) if i not in ahead]
 
     def finish(**flags: Any) -> dict[str, Any]:
         summary = summarize(results, judge=info["judge"], valid_only=info["valid_only"])
@@ -223,30 +192,50 @@ def _run_locked(attack, victim, examples, info, out, *, seed, query_budget, on_r
             write_summary(out / SUMMARY_FILE, summary)
         return summary
 
-    try:
-        for example in todo:
-            result = _attack_one(attack, victim, example, seed=seed, query_budget=query_budget,
-                                 time_limit=time_limit)
-            if validity is not None:
-                result = validity.score(result)
+    def write_in_order(fresh: set[int]) -> None:
+        """Every result whose turn has come: appended, fsynced, reported."""
+        while len(results) in ahead:
+            position = len(results)
+            result = ahead.pop(position)
             results.append(result)
             if writer is not None:
                 writer.write(result)
-            if on_result is not None:
+            if on_result is not None and position in fresh:
                 on_result(result)
+
+    def close_files() -> None:
+        for file in (writer, ahead_writer):
+            if file is not None:
+                file.close()
+
+    try:
+        write_in_order(fresh=set())  # results kept ahead by an interrupted run, if their turn has come
+        if todo:
+            fresh: set[int] = set()
+            executor.start(len(todo))
+            try:
+                for position, result in executor.run(todo):
+                    fresh.add(position)
+                    ahead[position] = result
+                    if position != len(results) and out is not None:  # not its turn yet: keep it durable
+                        if ahead_writer is None:
+                            ahead_writer = ResultsWriter(out / AHEAD_FILE)
+                        ahead_writer.write(result)
+                    write_in_order(fresh)
+            finally:
+                executor.close()  # workers stop before the summary is written
     except KeyboardInterrupt:
         logger.warning("interrupted after %d of %d examples; writing a partial summary", len(results), len(examples))
-        if writer is not None:
-            writer.close()
+        close_files()
         finish(interrupted=True)
         raise
     except BaseException as exc:
-        if writer is not None:
-            writer.close()
+        close_files()
         finish(aborted=f"{type(exc).__name__}: {exc}")
         raise
-    if writer is not None:
-        writer.close()
+    close_files()
+    if out is not None:
+        (out / AHEAD_FILE).unlink(missing_ok=True)  # every result in it is in results.jsonl now
     return RunOutcome(results=results, summary=finish(), out_dir=out)
 
 
@@ -302,4 +291,23 @@ def _finished_results(out: Path, fingerprint: dict[str, Any], examples: list) ->
     return done
 
 
-__all__ = ["RunOutcome", "run_dataset", "RESULTS_FILE", "SUMMARY_FILE", "RUN_FILE"]
+def _results_ahead(out: Path, examples: list, done: int) -> dict[int, AttackResult]:
+    """Results an interrupted parallel run finished before an earlier example (``ahead.jsonl``, whose
+    configuration is the one ``run.json`` holds), by position; only examples not done yet, matched by
+    id and text."""
+    path = out / AHEAD_FILE
+    if not path.exists():
+        return {}
+    drop_partial_tail(path)
+    positions: dict[str, int] = {}
+    for i in range(done, len(examples)):
+        positions.setdefault(str(examples[i].id), i)
+    kept = {}
+    for result in read_results(path):
+        i = positions.get(result.example_id)
+        if i is not None and result.original_text == str(examples[i].text):
+            kept[i] = result
+    return kept
+
+
+__all__ = ["RunOutcome", "run_dataset", "AHEAD_FILE", "RESULTS_FILE", "SUMMARY_FILE", "RUN_FILE"]

@@ -11,6 +11,11 @@ The judge: one :class:`~attack_recipe.evaluation.judge.ValidityJudge` per run, b
 :func:`attack_recipe.testing.judge.tiny_judge` (tests/conftest.py does) instead of loading spaCy,
 WordNet, GloVe, VADER, SmolLM2 and E5. Its resources load before the first example, so a missing one
 stops the run at once and loading is not billed to the first success.
+
+Parallel runs (``workers`` > 1, or ``backend="ray"``): :func:`run_executor` hands the harness an
+executor whose workers each build their own victim, attack, judge and validity scorer from the config
+(:mod:`.worker_build`); this process keeps its victim (loaded by :func:`prepare`, for the labels and
+the capability check) but loads neither the judge's resources nor the scorer's models.
 """
 
 from __future__ import annotations
@@ -76,8 +81,8 @@ def align_labels(examples, label_names, victim) -> list:
     return out
 
 
-def prepare(config: RunConfig) -> PreparedRun:
-    """Load the recipe (cheap, fails fast on a typo), then the dataset, then the victim."""
+def load_attack(config: RunConfig):
+    """The recipe ``config`` names, built with its options and preset (no judge yet: :func:`arm`)."""
     from .. import registry
 
     factory = registry.load("recipe", config.recipe)
@@ -86,8 +91,22 @@ def prepare(config: RunConfig) -> PreparedRun:
         from ..recipes.presets import apply_preset
 
         attack = apply_preset(attack, config.preset)
+    return attack
 
+
+def load_run_victim(config: RunConfig):
+    """The victim ``config`` names (a Victim object given in ``model`` is returned as it is)."""
     from ..models.loading import load_victim
+
+    return load_victim(config.model, device=config.device, batch_size=config.batch_size, http=config.http_options)
+
+
+def prepare(config: RunConfig) -> PreparedRun:
+    """Load the recipe (cheap, fails fast on a typo), then the dataset, then the victim."""
+    from .. import registry
+
+    attack = load_attack(config)
+
     from ..resources.datasets import load_dataset_examples
 
     loaded = load_dataset_examples(
@@ -104,8 +123,7 @@ def prepare(config: RunConfig) -> PreparedRun:
         from ..resources.datasets import empty_reason
 
         raise UsageError(f"nothing to attack: {empty_reason(loaded, config.offset)}")
-    victim = load_victim(config.model, device=config.device, batch_size=config.batch_size,
-                         http=config.http_options)
+    victim = load_run_victim(config)
     getattr(victim, "labels", None)  # an http victim asks for its classes now: a dead endpoint stops the run here
     from ..attacks.capabilities import check_capabilities
     from ..errors import WhiteBoxRequiredError
@@ -134,14 +152,23 @@ def armed_attack(prepared: PreparedRun):
     resources loaded now) and valid-only search as configured, or without a judge under ``judge=False``.
     Built once per prepared run; the gate compares its ``repr`` with a baseline's before rerunning."""
     if prepared.armed is None:
-        cfg = prepared.config
-        attack = prepared.attack
-        if cfg.judge:
-            attack = attack.with_judge(run_judge(prepared.victim), require_valid=cfg.resolved_valid_only)
-        elif getattr(attack, "judge", None) is not None:
-            attack = attack.with_judge(None)  # --no-judge: no verdicts and no valid-only search
-        prepared.armed = attack
+        # workers in other processes load their own judges: here it only has to say what it is
+        prepared.armed = arm(prepared.attack, prepared.victim, prepared.config,
+                             load=not prepared.config.parallel)
     return prepared.armed
+
+
+def arm(attack, victim, config: RunConfig, *, judge_factory: Callable | None = None, load: bool = True):
+    """``attack`` with the judge ``config`` asks for (built by ``judge_factory``, default :func:`new_judge`;
+    its resources loaded now unless ``load=False``) and valid-only search as configured, or without a
+    judge under ``judge=False``. The one place a run's attack gets its judge: :func:`armed_attack` in
+    the harness's process, :func:`~attack_recipe.evaluation.worker_build.build_example_runner` in a worker."""
+    if config.judge:
+        return attack.with_judge(run_judge(victim, factory=judge_factory, load=load),
+                                 require_valid=config.resolved_valid_only)
+    if getattr(attack, "judge", None) is not None:
+        return attack.with_judge(None)  # --no-judge: no verdicts and no valid-only search
+    return attack
 
 
 def execute(prepared: PreparedRun, *, on_result: Callable | None = None, command: str = "run"):
@@ -154,8 +181,9 @@ def execute(prepared: PreparedRun, *, on_result: Callable | None = None, command
     from .harness import run_dataset
 
     cfg = prepared.config
+    armed = armed_attack(prepared)
     outcome = run_dataset(
-        armed_attack(prepared),
+        armed,
         prepared.victim,
         prepared.examples,
         seed=cfg.seed,
@@ -164,9 +192,11 @@ def execute(prepared: PreparedRun, *, on_result: Callable | None = None, command
         run_info=prepared.run_info,
         on_result=on_result,
         overwrite=cfg.overwrite,
-        validity=_validity_scorer() if cfg.resolved_validity else None,
+        # workers measure successes with scorers of their own: this one only says that they do
+        validity=validity_scorer(load=not cfg.parallel) if cfg.resolved_validity else None,
         time_limit=cfg.example_timeout or None,
         command=command,
+        executor=run_executor(cfg, armed),
     )
     if outcome.out_dir is not None:
         from .report import write_report
@@ -177,6 +207,24 @@ def execute(prepared: PreparedRun, *, on_result: Callable | None = None, command
             logger.warning("could not write report.html in %s (%s: %s); `attack-recipe report %s` rebuilds it",
                            outcome.out_dir, type(exc).__name__, exc, outcome.out_dir)
     return outcome
+
+
+def run_executor(config: RunConfig, armed):
+    """The executor of a parallel run (None: the harness attacks in its own process): local worker
+    processes or Ray actors, each building its own victim and the attack ``armed`` from ``config``."""
+    if not config.parallel:
+        return None
+    from .worker_build import worker_spec
+
+    # new_judge as it stands now (tests replace it): the workers build their judges with it
+    spec = worker_spec(config, armed, judge_factory=new_judge, validity=config.resolved_validity)
+    if config.backend == "ray":
+        from .ray_executor import RayExecutor
+
+        return RayExecutor(spec, workers=config.workers, address=config.ray_address)
+    from .executors import LocalWorkersExecutor
+
+    return LocalWorkersExecutor(spec, workers=config.workers or 1)
 
 
 def label_polarity(label_names) -> dict[int, int] | None:
@@ -200,11 +248,14 @@ def new_judge(**options):
     return ValidityJudge(**options)
 
 
-def run_judge(victim):
-    """The run's judge for ``victim`` (label polarity from its class names), resources loaded now."""
+def run_judge(victim, *, factory: Callable | None = None, load: bool = True):
+    """The run's judge for ``victim`` (label polarity from its class names), resources loaded now
+    (unless ``load=False``). ``factory`` builds it (default: :func:`new_judge`, looked up at call time)."""
     from ..errors import AttackRecipeError
 
-    judge = new_judge(label_polarity=label_polarity(getattr(victim, "labels", None)))
+    judge = (factory or new_judge)(label_polarity=label_polarity(getattr(victim, "labels", None)))
+    if not load:
+        return judge
     parts = ["wordnet", "embedding", "lexicon", "tagger", "stopwords"]
     if judge.fluency:
         parts.append("lm")
@@ -219,12 +270,14 @@ def run_judge(victim):
     return judge
 
 
-def _validity_scorer():
-    """A scorer with its models already loaded, so loading is not billed to the first success."""
+def validity_scorer(*, load: bool = True):
+    """A scorer with its models already loaded (unless ``load=False``), so loading is not billed to the
+    first success."""
     from .validity import ValidityScorer
 
     scorer = ValidityScorer()
-    scorer.lm, scorer.encoder  # noqa: B018 - load both now
+    if load:
+        scorer.lm, scorer.encoder  # noqa: B018 - load both now
     return scorer
 
 

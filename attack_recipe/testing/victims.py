@@ -86,6 +86,28 @@ def slow_keyword_sentiment_victim() -> SlowKeywordSentimentVictim:
     return SlowKeywordSentimentVictim()
 
 
+class DiesOnceVictim(KeywordSentimentVictim):
+    """The keyword victim whose *process* dies (``os._exit``) the first time it is asked about a text
+    containing ``trigger``; it leaves the file ``marker`` behind, and once that exists it answers like
+    :class:`KeywordSentimentVictim`. For tests of a worker process or Ray actor that dies mid-example:
+    the run must stop (locally) or restart the actor and retry (Ray), and its results must equal a run
+    in which nothing died. It pickles, so it can be given to workers as a Victim object."""
+
+    def __init__(self, marker: str, trigger: str = "terrible", **kwargs):
+        super().__init__(**kwargs)
+        self.marker = str(marker)
+        self.trigger = trigger
+
+    def _predict(self, texts):
+        import os
+
+        if not os.path.exists(self.marker) and any(self.trigger in t.lower() for t in texts):
+            with open(self.marker, "w", encoding="utf-8") as fh:
+                fh.write(f"died in process {os.getpid()}\n")
+            os._exit(3)  # no cleanup, no exception: as a kill or an out-of-memory would end it
+        return super()._predict(texts)
+
+
 #: Words the bag-of-embeddings toy "knows" besides its lexicon: everyday words of the test sentences
 #: and off-lexicon synonyms ("superb", "dreadful") that carry no sentiment for it — what a gradient
 #: swap can exploit. Its :meth:`BagOfEmbeddingsVictim.word_vocabulary` is the union.

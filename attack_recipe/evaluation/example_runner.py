@@ -1,0 +1,105 @@
+"""One example, attacked and measured: the unit of work every executor runs (:mod:`.executors`).
+
+An :class:`ExampleRunner` holds what attacking one example needs — the armed attack (the recipe with
+the run's judge), the victim, the validity scorer, the seed, the query budget and the time limit —
+and turns an example into its :class:`~attack_recipe.attacks.results.AttackResult`. The in-process
+executor uses the harness's runner; each worker process or Ray actor builds its own from the run's
+config (:mod:`.worker_build`). Since an example's randomness and caches depend on that example alone
+(``(seed, example id)``), a result is the same whichever runner, process or machine produced it.
+
+One bad example never ends the run: an :class:`~attack_recipe.errors.InputError`, another package
+error or an unexpected exception raised while attacking it becomes a result with status ``error``
+(and is logged). An example the dataset loader could not read (its ``problem`` is set) becomes such
+a result at once, without asking the victim. Errors that are the *caller's* mistake
+(:class:`~attack_recipe.errors.UsageError`) propagate: every example would fail the same way.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..attacks.results import AttackResult, Status, TimeSplit
+from ..errors import AttackRecipeError, InputError, UsageError, VictimError
+from .display import visible
+
+logger = logging.getLogger(__name__)
+
+
+def error_result(victim, example, exc: BaseException, seconds: float, *, ask_victim: bool = True) -> AttackResult:
+    """The ``error`` result of ``example``: what failed, in its ``error`` and ``reason``."""
+    if isinstance(exc, InputError):
+        reason = "input error"
+    elif isinstance(exc, AttackRecipeError):
+        reason = "attack error"
+    else:
+        reason = "unexpected error"
+    label = -1  # -1 marks "not a class of the victim": the label itself may be what is wrong
+    if ask_victim:
+        try:
+            label = victim.label_index(example.label)
+        except Exception:  # an unknown label, or a victim that cannot say its classes: keep -1
+            pass
+    return AttackResult(
+        example_id=str(example.id),
+        original_text=example.text if isinstance(example.text, str) else str(example.text),
+        label=label,
+        status=Status.ERROR,
+        reason=reason,
+        error=f"{type(exc).__name__}: {exc}",
+        seconds=TimeSplit(total=seconds),
+    )
+
+
+def attack_one(attack, victim, example, *, seed: int, query_budget: int | None,
+               time_limit: float | None = None) -> AttackResult:
+    """``attack.run`` on one example, any failure but a usage error kept as an ``error`` result."""
+    problem = getattr(example, "problem", None)
+    if problem:  # the loader has warned with the count; the victim is not asked (its labels may need a request)
+        logger.debug("example %s: %s", visible(str(example.id)), visible(problem))
+        return error_result(victim, example, InputError(problem), 0.0, ask_victim=False)
+    started = time.perf_counter()
+    try:
+        result = attack.run(
+            victim, example.text, example.label,
+            example_id=str(example.id), seed=seed, query_budget=query_budget, time_limit=time_limit,
+        )
+        if result.status is Status.ERROR:  # e.g. a victim that raised: the attack kept it as a result
+            logger.warning("example %s: %s: %s", visible(str(example.id)), result.reason, visible(str(result.error)))
+        return result
+    except UsageError:
+        raise  # the caller's configuration is wrong; every example would fail the same way
+    except Exception as exc:
+        # a victim that just failed (an http victim that cannot reach its server) is not asked again
+        result = error_result(victim, example, exc, time.perf_counter() - started,
+                              ask_victim=not isinstance(exc, VictimError))
+        unexpected = not isinstance(exc, AttackRecipeError)
+        logger.warning(
+            "example %s: %s", visible(str(example.id)), visible(str(result.error)),
+            exc_info=exc if unexpected and logger.isEnabledFor(logging.DEBUG) else None,
+        )
+        return result
+
+
+@dataclass
+class ExampleRunner:
+    """Attack one example and, with a ``validity`` scorer, measure its success (see the module doc)."""
+
+    attack: Any
+    victim: Any
+    seed: int = 0
+    query_budget: int | None = None
+    time_limit: float | None = None
+    validity: Any = None  # a ValidityScorer, or None: successes are not measured
+
+    def __call__(self, example) -> AttackResult:
+        result = attack_one(self.attack, self.victim, example, seed=self.seed, query_budget=self.query_budget,
+                            time_limit=self.time_limit)
+        if self.validity is not None:
+            result = self.validity.score(result)
+        return result
+
+
+__all__ = ["ExampleRunner", "attack_one", "error_result"]
