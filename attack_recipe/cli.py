@@ -484,6 +484,61 @@ def judge_command(pairs_path, out_path, embedding, fluency, similarity, debug) -
 
 
 
+@main.command("studio")
+@click.option("--model", default=None, help="Victim: HF id, path, module:callable, http URL or built-in name "
+              "[default: built-in sentiment-minilm].")
+@click.option("--dataset", default=None, help="Where the queue of starting examples comes from: built-in name, "
+              ".csv/.jsonl file or HF dataset id [default: tweets when --model is omitted; required otherwise].")
+@click.option("--split", default="test", show_default=True, help="Dataset split.")
+@click.option("--num-examples", type=click.IntRange(min=1), default=300, show_default=True,
+              help="Examples read for the queue; those of the unsafe class that the victim flags are queued.")
+@click.option("--offset", type=click.IntRange(min=0), default=0, show_default=True)
+@click.option("--text-column", default=None, help="Column holding the text (csv/jsonl/HF datasets).")
+@click.option("--label-column", default=None, help="Column holding the label.")
+@click.option("--id-column", default=None, help="Column holding each row's id.")
+@click.option("--threshold", "threshold", type=click.Path(dir_okay=False), default=None, metavar="FILE",
+              help="Threshold file from `attack-recipe calibrate` (its threshold on P(unsafe_class)) "
+                   "[default: the decision boundary].")
+@click.option("--unsafe-class", default=None, help="The class the filter flags, without a threshold file "
+              "[default: 'negative' if the victim has it, else class 1].")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to listen on; anything but 127.0.0.1 lets other machines use it (no login).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Port (0: any free port, printed).")
+@click.option("--out", default=None, type=click.Path(dir_okay=False),
+              help="JSONL file saved examples are appended to [default: studio-<model>.jsonl].")
+@click.option("--mlm", default=None, metavar="ID_OR_PATH",
+              help="Masked LM for contextual suggestions and for bae / bert-attack [default: the causal-LM "
+                   "fallback, SmolLM2-135M].")
+@click.option("--sources", default="embedding,wordnet,lm", show_default=True,
+              help="Suggestion sources, comma-separated: embedding (counter-fitted neighbours), wordnet, lm.")
+@click.option("--recipe", default="textfooler", show_default=True,
+              help="Recipe selected for \"finish it for me\" (the page lists every one the victim can run).")
+@click.option("--finish-time-limit", type=click.FloatRange(min=1), default=60.0, show_default=True,
+              metavar="SECONDS", help="Time limit of one \"finish it for me\" run.")
+@click.option("--finish-query-budget", type=click.IntRange(min=1), default=2000, show_default=True,
+              help="Query budget of one \"finish it for me\" run.")
+@click.option("--device", default=None, help="cpu, cuda, cuda:1, mps ... [default: best available].")
+@click.option("--batch-size", type=click.IntRange(min=1), default=None, help="Texts per victim forward pass.")
+@click.option("--open", "open_browser", is_flag=True, help="Open the page in the default browser.")
+@click.option("--debug", is_flag=True, help="Debug logging and full tracebacks.")
+def studio_command(sources, open_browser, debug, **fields) -> None:
+    """Rewrite flagged texts in the browser until the victim lets them through: a live score, saliency,
+    ranked replacements, "finish it for me"; saved examples go to a JSONL file for harden / augment.
+
+    Serves one page on http://127.0.0.1:PORT/ (printed) until Ctrl-C."""
+    from .studio.server import StudioOptions, run_studio
+
+    with _logging_to_stderr(debug):
+        try:
+            names = tuple(s.strip() for s in sources.split(",") if s.strip())
+            run_studio(StudioOptions(**fields, sources=names), echo=click.echo, open_browser=open_browser)
+        except KeyboardInterrupt:
+            click.echo("studio stopped", err=True)
+        except Exception as exc:
+            _fail(exc, debug)
+
+
 @main.command("doctor")
 @click.option("--install", "install_missing", is_flag=True,
               help="Install what is missing: the pip packages (the --no-deps ones separately) and WordNet "

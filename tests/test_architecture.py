@@ -107,3 +107,9 @@ def test_shared_types_depend_on_nothing_else():
 def test_the_cycle_finder_finds_cycles():
     assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_only_the_cli_imports_the_studio():
+    """The studio sits on top (cli -> studio -> evaluation ...): the library never needs its web stack."""
+    graph = import_graph()
+    assert sorted(node for node, edges in graph.items() if "studio" in edges) == ["cli"]

@@ -71,12 +71,16 @@ def tokenize(text: str) -> list[Token]:
     return [Token(m.group(), m.start(), m.end(), _kind(m)) for m in _TOKEN.finditer(text)]
 
 
+def _opcodes(original: list[Token], perturbed: list[Token]) -> list[tuple[str, int, int, int, int]]:
+    """difflib's opcodes between the two token sequences, compared lower-cased."""
+    return difflib.SequenceMatcher(a=[t.norm for t in original], b=[t.norm for t in perturbed],
+                                   autojunk=False).get_opcodes()
+
+
 def diff_tokens(original: list[Token], perturbed: list[Token]) -> list[Change]:
     """The changes that turn ``original`` into ``perturbed`` (case-insensitive), in text order."""
-    matcher = difflib.SequenceMatcher(a=[t.norm for t in original], b=[t.norm for t in perturbed],
-                                      autojunk=False)
     changes: list[Change] = []
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+    for op, i1, i2, j1, j2 in _opcodes(original, perturbed):
         if op == "equal":
             continue
         joined = _split_or_merge(original[i1:i2], perturbed[j1:j2])
@@ -123,3 +127,34 @@ def restore(perturbed_text: str, changes: list[Change]) -> str:
     for start, end, word in spans:
         text = text[:start] + word + text[end:]
     return text
+
+
+def diff_segments(original: str, perturbed: str) -> list[dict[str, str]]:
+    """``perturbed`` as consecutive pieces ``{"kind": "same" | "del" | "ins", "text"}`` for display:
+    joining the ``same`` and ``ins`` pieces gives ``perturbed`` back, ``del`` pieces are the original's
+    words that are gone (shown struck through, where they stood). Same alignment as :func:`diff_tokens`."""
+    a, b = tokenize(original), tokenize(perturbed)
+    segments: list[dict[str, str]] = []
+
+    def add(kind: str, text: str) -> None:
+        if not text:
+            return
+        if segments and segments[-1]["kind"] == kind:
+            segments[-1]["text"] += text
+        else:
+            segments.append({"kind": kind, "text": text})
+
+    pos = 0  # how much of ``perturbed`` is emitted
+    for op, i1, i2, j1, j2 in _opcodes(a, b):
+        if op == "equal":
+            continue
+        start = b[j1].start if j1 < len(b) else len(perturbed)
+        add("same", perturbed[pos:start])
+        pos = max(pos, start)
+        if i1 < i2:
+            add("del", original[a[i1].start:a[i2 - 1].end])
+        if j1 < j2:
+            add("ins", perturbed[b[j1].start:b[j2 - 1].end])
+            pos = b[j2 - 1].end
+    add("same", perturbed[pos:])
+    return segments

@@ -32,6 +32,11 @@ class ThresholdSpec:
     unsafe_index: int | None = None
     labels: tuple[str, ...] = ()
 
+    @property
+    def source(self) -> str:
+        """The file it came from, for messages."""
+        return str(self.path)
+
     def index_for(self, victim) -> int:
         """The unsafe class's column in ``victim``, by name (a retrained victim may order classes anew)."""
         names = [str(n).lower() for n in getattr(victim, "labels", ())]
@@ -70,6 +75,10 @@ def read_threshold_file(path: str | os.PathLike) -> ThresholdSpec:
                          "`attack-recipe calibrate`") from None
     if not isinstance(data, dict):
         raise UsageError(f"{where}: expected a JSON object with 'threshold' and 'unsafe_class', got {type(data).__name__}")
+    missing = [k for k in ("threshold", "unsafe_class") if k not in data]
+    if missing:
+        raise UsageError(f"{where} lacks {', '.join(repr(k) for k in missing)} "
+                         f"(it has: {', '.join(sorted(map(str, data))) or 'nothing'})")
     threshold = data.get("threshold")
     if isinstance(threshold, bool) or not isinstance(threshold, (int, float)) or not math.isfinite(threshold) \
             or not 0.0 < threshold <= 1.0:
@@ -79,5 +88,5 @@ def read_threshold_file(path: str | os.PathLike) -> ThresholdSpec:
         raise UsageError(f"{where}: 'unsafe_class' must be a class name, got {unsafe!r}")
     index = data.get("unsafe_index")
     labels = data.get("labels") or ()
-    return ThresholdSpec(float(threshold), unsafe, path, index if isinstance(index, int) else None,
+    return ThresholdSpec(float(threshold), unsafe.strip(), path, index if isinstance(index, int) else None,
                          tuple(str(x) for x in labels) if isinstance(labels, list) else ())
