@@ -8,6 +8,7 @@ worker spec (evaluation/worker_build.py), so these runs are judged like the in-p
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import signal
 import subprocess
@@ -116,6 +117,7 @@ def test_a_worker_that_dies_stops_the_run_and_the_rerun_resumes(data, tmp_path):
     with pytest.raises(WorkerError, match="worker process died.*resumes"):
         run_from_config(config(data, tmp_path / "cut", model=victim, judge=False, workers=2))
     assert marker.exists()
+    assert not multiprocessing.active_children(), "the other worker was left running"
     summary = json.loads((tmp_path / "cut" / "summary.json").read_text())
     assert summary["aborted"].startswith("WorkerError")
     done = len((tmp_path / "cut" / "results.jsonl").read_text().splitlines())
@@ -148,6 +150,7 @@ def test_an_attack_changed_after_prepare_is_refused_by_the_workers(data, tmp_pat
 def test_a_worker_that_cannot_load_its_victim_says_why(data, tmp_path):
     with pytest.raises(WorkerError, match="ResourceNotFoundError: this victim does not load in a worker"):
         run_from_config(config(data, tmp_path / "x", model=FailsInWorkers(), workers=2, judge=False))
+    assert not multiprocessing.active_children(), "workers left running after a failed start"
 
 
 class FailsInWorkers(KeywordSentimentVictim):

@@ -241,7 +241,10 @@ class LocalWorkersExecutor(Executor):
 
         def submit_next() -> None:
             for position, example in jobs:
-                pending[self._pool.submit(_worker_attack, example)] = position
+                try:
+                    pending[self._pool.submit(_worker_attack, example)] = position
+                except BaseException as exc:  # noqa: BLE001 - a pool that broke since the last result
+                    raise self._explained(exc) from None
                 return
 
         for _ in range(2 * self.workers):  # a few queued per worker: none waits, the order stays near dataset order

@@ -212,8 +212,8 @@ def _run_locked(examples, info, out, executor: Executor, *, on_result, overwrite
         write_in_order(fresh=set())  # results kept ahead by an interrupted run, if their turn has come
         if todo:
             fresh: set[int] = set()
-            executor.start(len(todo))
             try:
+                executor.start(len(todo))  # inside: workers that did start are stopped if another cannot
                 for position, result in executor.run(todo):
                     fresh.add(position)
                     ahead[position] = result
