@@ -216,8 +216,11 @@ def test_ctrl_c_on_a_parallel_cli_run_keeps_its_results_and_stops_the_workers(lo
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
     subprocess.run(_cli(data, tmp_path / "ref"), check=True, timeout=120, env=env)
     cut = tmp_path / "cut"
+    # a test run in the background inherits SIGINT ignored (and Python then never raises
+    # KeyboardInterrupt): the run gets the default disposition, as in a terminal
     proc = subprocess.Popen(_cli(data, cut, "--workers", "2"), env=env, start_new_session=True,
-                            stderr=subprocess.PIPE, text=True)
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     results = cut / "results.jsonl"
     deadline = time.time() + 90
     while time.time() < deadline and proc.poll() is None:
