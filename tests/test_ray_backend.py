@@ -21,7 +21,7 @@ from attack_recipe.evaluation.executors import WorkerError
 from attack_recipe.testing import KeywordSentimentVictim
 from attack_recipe.testing.victims import DiesOnceVictim
 from test_resume import lines_without_timings
-from test_workers import FailsInWorkers, config, data  # noqa: F401 - data is a fixture
+from test_workers import FailsInWorkers, config
 
 needs_ray = pytest.mark.skipif(
     importlib.util.find_spec("ray") is None,
@@ -44,6 +44,11 @@ def ray_cluster():
             os.environ.pop(key, None)
         else:
             os.environ[key] = value
+
+
+@pytest.fixture
+def data(sentiment_csv):
+    return sentiment_csv(2)
 
 
 @needs_ray
