@@ -105,10 +105,12 @@ def build_textfooler(model_wrapper):
                 out.append(torch.nn.functional.normalize(v, dim=-1))
             return torch.cat(out).numpy()
 
-    # Reuse TextAttack's own stopword set for TextFooler (hard-coded in the recipe source).
-    import inspect, ast, re
-    src = inspect.getsource(TextFoolerJin2019.build)
-    sw = set(ast.literal_eval(re.search(r"set\(\s*(\[.*?\])\s*\)", src, re.S).group(1)))
+    if STOPWORDS:  # the side-by-side's shared definition: attack-recipe's stopword list
+        sw = set(open(STOPWORDS, encoding="utf-8").read().split())
+    else:  # TextAttack's own set for TextFooler (hard-coded in the recipe source)
+        import inspect, ast, re
+        src = inspect.getsource(TextFoolerJin2019.build)
+        sw = set(ast.literal_eval(re.search(r"set\(\s*(\[.*?\])\s*\)", src, re.S).group(1)))
 
     WordNetPOS = _make_wordnet_pos()
     transformation = WordSwapEmbedding(max_candidates=50, embedding=emb)
@@ -119,15 +121,28 @@ def build_textfooler(model_wrapper):
         constraints.append(PartOfSpeech(allow_verb_noun_swap=True))
     elif POS_MODE == "wordnet":
         constraints.append(WordNetPOS(allow_verb_noun_swap=True))
-    constraints.append(MiniLMEncoder(threshold=0.840845057, metric="angular",
-                                     compare_against_original=False, window_size=15,
-                                     skip_text_shorter_than_window=True))
+    encoder = MiniLMEncoder(threshold=0.840845057, metric="angular", compare_against_original=False,
+                            window_size=15, skip_text_shorter_than_window=SKIP_SHORT)
+    timed_encode = encoder.encode
+
+    def encode(sentences):
+        start = time.perf_counter()
+        try:
+            return timed_encode(sentences)
+        finally:
+            TIMERS["encoder_s"] += time.perf_counter() - start
+
+    encoder.encode = encode
+    constraints.append(encoder)
     goal_function = UntargetedClassification(model_wrapper)
     search_method = GreedyWordSwapWIR(wir_method="delete")
     return Attack(goal_function, constraints, transformation, search_method)
 
 
 POS_MODE = "none"
+STOPWORDS = ""  # a file of stopwords for TextFooler (--stopwords); "" keeps TextAttack's own set
+SKIP_SHORT = True  # TextAttack's TextFooler skips the encoder check for texts shorter than the window
+TIMERS = {"encoder_s": 0.0}
 
 
 def _wordnet_pos_sets(word):
@@ -169,8 +184,19 @@ def _make_wordnet_pos():
     return WordNetPOS
 
 
+class CountingWrapper(textattack.models.wrappers.ModelWrapper):
+    """TextAttack's wrapper around a side-by-side victim (benchmarks/sbs_victims.py): the same
+    prediction function and counters as attack-recipe's side of the comparison."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def __call__(self, text_input_list):
+        return self.model(list(text_input_list))
+
+
 def main():
-    global POS_MODE, VICTIM, MINILM, EMB_DIR, OUT
+    global POS_MODE, VICTIM, MINILM, EMB_DIR, OUT, STOPWORDS, SKIP_SHORT
     ap = argparse.ArgumentParser()
     ap.add_argument("recipe", choices=["pwws", "deepwordbug", "textfooler"])
     ap.add_argument("--threads", type=int, default=1)
@@ -178,19 +204,37 @@ def main():
     ap.add_argument("--inputs", default="/tmp/ta-inputs", help="folder written by export_for_textattack.py")
     ap.add_argument("--out", default="/tmp/ta-results")
     ap.add_argument("--pos", default="none", choices=["none", "nltk", "wordnet"])
+    ap.add_argument("--victim", default="builtin",
+                    help="builtin (our sentiment-minilm, tweets from --inputs) or a side-by-side victim of "
+                         "benchmarks/sbs_victims.py, whose files are in --work")
+    ap.add_argument("--work", default="/tmp/sbs", help="folder written by side_by_side.py build")
+    ap.add_argument("--stopwords", default="", help="TextFooler's stopword file (default: TextAttack's own set)")
+    ap.add_argument("--check-short-texts", action="store_true",
+                    help="TextFooler: apply the encoder check to texts shorter than its window too")
+    ap.add_argument("--json-out", default="", help="write the timing record here too")
     args = ap.parse_args()
-    POS_MODE = args.pos
+    POS_MODE, STOPWORDS, SKIP_SHORT = args.pos, args.stopwords, not args.check_short_texts
     paths = json.load(open(os.path.join(args.inputs, "paths.json")))
     VICTIM, MINILM, EMB_DIR, OUT = paths["victim"], paths["minilm"], os.path.join(args.inputs, "glove"), args.out
     torch.set_num_threads(args.threads)
     os.makedirs(OUT, exist_ok=True)
 
-    rows = [json.loads(line) for line in open(os.path.join(args.inputs, "tweets.jsonl"))][: args.n]
-    dataset = textattack.datasets.Dataset([(r["text"], r["label"]) for r in rows])
+    counting = None
+    if args.victim == "builtin":
+        rows = [json.loads(line) for line in open(os.path.join(args.inputs, "tweets.jsonl"))][: args.n]
+        tok = AutoTokenizer.from_pretrained(VICTIM)
+        model = AutoModelForSequenceClassification.from_pretrained(VICTIM).eval()
+        wrapper = DynamicPadWrapper(model, tok)
+        pairs = [(r["text"], r["label"]) for r in rows]
+    else:
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import sbs_victims
 
-    tok = AutoTokenizer.from_pretrained(VICTIM)
-    model = AutoModelForSequenceClassification.from_pretrained(VICTIM).eval()
-    wrapper = DynamicPadWrapper(model, tok)
+        counting = sbs_victims.load(args.victim, args.work)
+        wrapper = CountingWrapper(counting)
+        rows = [json.loads(line) for line in open(os.path.join(args.work, f"{args.victim}.jsonl"))][: args.n]
+        pairs = [(r["text"], counting.labels.index(r["label"])) for r in rows]
+    dataset = textattack.datasets.Dataset(pairs)
 
     if args.recipe == "pwws":
         attack = textattack.attack_recipes.PWWSRen2019.build(wrapper)
@@ -203,11 +247,16 @@ def main():
     attack_args = AttackArgs(num_examples=len(rows), disable_stdout=True, random_seed=0,
                              query_budget=None, silent=True)
     attacker = Attacker(attack, dataset, attack_args)
+    if counting is not None:
+        counting.reset()
+    TIMERS["encoder_s"] = 0.0
     t0 = time.time()
     results = attacker.attack_dataset()
     wall = time.time() - t0
 
     name = args.recipe + ("" if args.recipe != "textfooler" else f"_pos-{args.pos}")
+    if args.victim != "builtin":
+        name = f"{args.victim}_{name}"
     with open(os.path.join(OUT, f"{name}.jsonl"), "w") as f:
         for r, res in zip(rows, results):
             status = {SuccessfulAttackResult: "succeeded", FailedAttackResult: "failed",
@@ -229,7 +278,7 @@ def main():
     wp = WordsPerturbed().calculate(results)
     aq = AttackQueries().calculate(results)
     summary = {
-        "recipe": name, "n": len(rows), "wall_s": round(wall, 1), "threads": args.threads,
+        "recipe": name, "n": len(rows), "wall_s": round(wall, 3), "threads": args.threads,
         "succeeded": asr["successful_attacks"], "failed": asr["failed_attacks"],
         "skipped": asr["skipped_attacks"],
         "original_accuracy": asr["original_accuracy"],
@@ -237,8 +286,13 @@ def main():
         "attack_success_rate": asr["attack_success_rate"],
         "avg_perturbed_word_pct": wp["avg_word_perturbed_perc"],
         "avg_num_queries": aq["avg_num_queries"],
+        "encoder_s": TIMERS["encoder_s"],
     }
+    if counting is not None:
+        summary.update(counting.counts())
     json.dump(summary, open(os.path.join(OUT, f"{name}_summary.json"), "w"), indent=1)
+    if args.json_out:
+        json.dump(summary, open(args.json_out, "w"), indent=1)
     print(json.dumps(summary, indent=1))
 
 
