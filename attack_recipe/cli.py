@@ -176,6 +176,11 @@ def _config_options(f):
                           "[default: on for word-swap recipes, off for deepwordbug, textbugger and paraphrase]."),
         click.option("--id-column", default=None, help="Column holding each row's id (csv/jsonl) [default: 'id' "
                      "if present, else ids are row positions]."),
+        click.option("--order", type=click.Choice(["auto", "constraints-first", "victim-first"]), default="auto",
+                     show_default=True,
+                     help="Greedy recipes: check costly constraints (sentence encoder, tagger) before the victim, "
+                          "or score with the victim first and check them in score order; the same texts either "
+                          "way. auto measures which is cheaper on the first example (run.json records it)."),
         *_http_options(),
     ]
     for option in reversed(options):

@@ -72,14 +72,14 @@ def run_ours(victim_name: str, recipe: str, n: int, work: Path, order: str) -> d
     attack.run(victim, first.text, first.label, example_id="warm-up")  # lazy models load here, untimed
     model.reset()
     start = time.perf_counter()
-    outcome = run_dataset(attack, victim, prepared.examples, seed=0)
+    outcome = run_dataset(attack, victim, prepared.examples, seed=0, run_info=prepared.run_info)
     wall = time.perf_counter() - start
     s = outcome.summary
     split = s["time_split"]
     return {"wall_s": wall, "succeeded": s["succeeded"], "failed": s["failed"], "skipped": s["skipped"],
             "attack_success_rate": s["attack_success_rate"],
             "encoder_s": split["encoder_seconds"], "judge_s": split["judge_seconds"],
-            "queries": sum(r.queries for r in outcome.results), "order": s.get("order"), **model.counts()}
+            "queries": sum(r.queries for r in outcome.results), "order": (s["run"].get("order") or {}).get("order"), **model.counts()}
 
 
 def run_textattack(ta_python: str, victim_name: str, recipe: str, n: int, work: Path, inputs: Path) -> dict:

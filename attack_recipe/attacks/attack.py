@@ -15,6 +15,7 @@ from ..errors import InputError, VictimError
 from .capabilities import check_capabilities
 from .deadline import ALARM_GRACE, Deadline, ExampleTimeout, alarm
 from .goals import Goal, Untargeted
+from .ordering import CONSTRAINTS_FIRST, VICTIM_FIRST
 from .results import BUDGET_REASON, TIMEOUT_REASON, AttackResult, Status
 from .search.base import SearchContext, SearchMethod
 from .state import RunState
@@ -66,6 +67,9 @@ class Attack:
         self.require_valid = bool(require_valid)
         if self.require_valid and judge is None:
             raise TypeError("require_valid=True needs a judge")
+        #: constraints or victim first in a greedy step (attacks/ordering.py); not in the repr: both
+        #: orders choose the same texts, only queries and seconds differ
+        self.order = CONSTRAINTS_FIRST
 
     # -- configuration views -----------------------------------------------------------------
     @property
@@ -90,6 +94,16 @@ class Attack:
         if require_valid and judge is None:
             raise TypeError("require_valid=True needs a judge")
         return self._copy(judge=judge, require_valid=bool(require_valid and judge is not None))
+
+    def with_order(self, order: str) -> "Attack":
+        """A copy of this attack whose greedy steps run ``order`` ("constraints-first" or
+        "victim-first"; :func:`~attack_recipe.attacks.ordering.choose_order` resolves "auto")."""
+        if order not in (CONSTRAINTS_FIRST, VICTIM_FIRST):
+            from ..errors import UsageError
+
+            raise UsageError(f"an attack runs {CONSTRAINTS_FIRST} or {VICTIM_FIRST}, got {order!r} "
+                             "(resolve 'auto' with attacks.ordering.choose_order)")
+        return self._copy(order=order)
 
     def _copy(self, **changes) -> "Attack":
         clone = object.__new__(Attack)
@@ -183,7 +197,8 @@ class Attack:
                 return self._result(state, started, base, Status.SKIPPED, initial,
                                     reason="goal already met on the original text")
             ctx = SearchContext(state, self.transformation, self.pre_constraints, self.constraints,
-                                judge=self.judge, require_valid=self.require_valid, original=text)
+                                judge=self.judge, require_valid=self.require_valid, original=text,
+                                order=getattr(self, "order", CONSTRAINTS_FIRST))
             best = self.search.search(ctx, initial)
             state.deadline = None  # what the search found in time is kept: judging it is not cut short
         except VictimError as exc:

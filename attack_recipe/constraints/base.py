@@ -39,6 +39,13 @@ class Constraint(abc.ABC):
     #: Which model timer this constraint's work is charged to ("encoder", "lm" or None).
     timer: str | None = None
 
+    @property
+    def costly(self) -> bool:
+        """Whether checking a candidate costs about as much as a model call: a victim-first search
+        (attacks/ordering.py) checks these after the victim, in score order, only as far as it must.
+        Default: a constraint that runs a model (it declares a ``timer``)."""
+        return self.timer is not None
+
     @abc.abstractmethod
     def check(self, candidate: AttackedText) -> bool:
         """True if ``candidate`` satisfies the constraint with respect to its original words."""
@@ -68,6 +75,10 @@ class AllOf(Constraint):
 
     def check(self, candidate: AttackedText) -> bool:
         return all(c.check(candidate) for c in self.constraints)
+
+    @property
+    def costly(self) -> bool:
+        return any(c.costly for c in self.constraints)
 
     def reset(self) -> None:
         for c in self.constraints:

@@ -107,6 +107,10 @@ class RunConfig:
     #: None: ray.init's default ($RAY_ADDRESS, else the cluster last started on this machine, else a
     #: Ray instance started for the run)
     ray_address: str | None = None
+    #: in a greedy step, check the constraints before the victim or after it (attacks/ordering.py):
+    #: "auto" measures which is cheaper on the first example; "constraints-first"; "victim-first".
+    #: The same texts either way, so not in the fingerprint; the choice is recorded in run.json.
+    order: str = "auto"
 
     def __post_init__(self) -> None:
         self._check_http_options()
@@ -155,6 +159,9 @@ class RunConfig:
         workers = self.workers
         if workers is not None and (isinstance(workers, bool) or not isinstance(workers, int) or workers < 1):
             raise UsageError(f"workers must be an integer >= 1, got {workers!r}")
+        from ..attacks.ordering import check_order
+
+        check_order(self.order)
         if self.ray_address is not None and self.backend != "ray":
             raise UsageError(f"--ray-address applies to --backend ray only (the backend is {self.backend!r})")
 

@@ -51,9 +51,10 @@ BASELINE_SCHEMA = 1
 #: RunConfig fields a baseline pins (out_dir/overwrite/device/batch_size do not change results).
 PINNED = ("recipe", "model", "dataset", "split", "num_examples", "offset", "seed", "query_budget",
           "text_column", "label_column", "preset", "judge", "valid_only", "recipe_options",
-          "example_timeout", "id_column")
+          "example_timeout", "id_column", "order")
 #: what a baseline from before the judge (or before options were pinned) ran with: the fields it lacks
-_OLDER_DEFAULTS = {"judge": False, "valid_only": False, "recipe_options": (), "example_timeout": None}
+_OLDER_DEFAULTS = {"judge": False, "valid_only": False, "recipe_options": (), "example_timeout": None,
+                   "order": "constraints-first"}
 COMPARED = ("valid_success_rate", "attack_success_rate", "valid_share", "mean_queries_per_success",
             "median_queries_per_success", "accuracy_under_attack", "succeeded", "failed", "skipped", "errors")
 
@@ -129,7 +130,8 @@ def record_baseline(config: RunConfig, path: str | os.PathLike, tolerances: Tole
     """Run ``config`` and write its figures as a baseline file; returns the baseline dict.
 
     ``valid_only`` is pinned as resolved (the recipe's default then), so a later change of that
-    default does not change what ``check`` reruns."""
+    default does not change what ``check`` reruns; so is the candidate ``order`` ("auto" measures
+    costs, and the other order spends other numbers of queries per success)."""
     from .. import __version__
 
     config = dataclasses.replace(config, out_dir=config.out_dir or str(gate_out_dir(path, "baseline")),
@@ -138,7 +140,8 @@ def record_baseline(config: RunConfig, path: str | os.PathLike, tolerances: Tole
     attack = armed_attack(prepared)
     outcome = execute(prepared, command="baseline")
     base_dir = Path(path).resolve().parent
-    pinned = {k: getattr(config, k) for k in PINNED} | {"valid_only": config.resolved_valid_only}
+    pinned = {k: getattr(config, k) for k in PINNED} | {"valid_only": config.resolved_valid_only,
+                                                         "order": attack.order}
     pinned["recipe_options"] = [list(pair) for pair in config.recipe_options]
     pinned["model"] = _portable(config.model_name if config.model is not None else None, base_dir)
     pinned["dataset"] = _portable(config.dataset, base_dir)

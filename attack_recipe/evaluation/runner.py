@@ -152,9 +152,14 @@ def armed_attack(prepared: PreparedRun):
     resources loaded now) and valid-only search as configured, or without a judge under ``judge=False``.
     Built once per prepared run; the gate compares its ``repr`` with a baseline's before rerunning."""
     if prepared.armed is None:
+        from ..attacks.ordering import choose_order
+
         # workers in other processes load their own judges: here it only has to say what it is
-        prepared.armed = arm(prepared.attack, prepared.victim, prepared.config,
-                             load=not prepared.config.parallel)
+        armed = arm(prepared.attack, prepared.victim, prepared.config, load=not prepared.config.parallel)
+        # once per run, here, so every worker runs the same order (its choice is timing-dependent)
+        choice = choose_order(armed, prepared.victim, prepared.examples, prepared.config.order)
+        prepared.run_info["order"] = choice.to_dict()
+        prepared.armed = armed.with_order(choice.order)
     return prepared.armed
 
 

@@ -40,6 +40,7 @@ class WorkerSpec:
     judge_factory: Callable | None  # builds the judge (runner.new_judge, or a test's stand-in)
     validity: bool  # measure each success (perplexity ratio, independent similarity)
     log_level: int = logging.WARNING  # the harness process's level for attack_recipe's loggers
+    order: str = "constraints-first"  # the order the harness chose for the run (attacks/ordering.py)
 
 
 def worker_spec(config: RunConfig, armed, *, judge_factory: Callable | None, validity: bool) -> WorkerSpec:
@@ -47,7 +48,8 @@ def worker_spec(config: RunConfig, armed, *, judge_factory: Callable | None, val
     judge = getattr(armed, "judge", None)
     return WorkerSpec(config=config, attack=repr(armed), judge=repr(judge) if judge is not None else None,
                       judge_factory=judge_factory if config.judge else None, validity=validity,
-                      log_level=logging.getLogger("attack_recipe").getEffectiveLevel())
+                      log_level=logging.getLogger("attack_recipe").getEffectiveLevel(),
+                      order=getattr(armed, "order", "constraints-first"))
 
 
 def configure_worker(spec: WorkerSpec, threads: int | None) -> None:
@@ -71,7 +73,7 @@ def build_example_runner(spec: WorkerSpec) -> "ExampleRunner":
 
     cfg = spec.config
     victim = load_run_victim(cfg)
-    attack = arm(load_attack(cfg), victim, cfg, judge_factory=spec.judge_factory)
+    attack = arm(load_attack(cfg), victim, cfg, judge_factory=spec.judge_factory).with_order(spec.order)
     judge = getattr(attack, "judge", None)
     built = (repr(attack), repr(judge) if judge is not None else None)
     if built != (spec.attack, spec.judge):

@@ -16,6 +16,10 @@ does the accounting in one place.
 * candidates — :meth:`~SearchContext.neighbours` (transformation, then constraints, batched),
   :meth:`~SearchContext.propose` and :meth:`~SearchContext.filter`; a transformation's and a
   constraint's work is charged to the model timer each *declares* (``timer = "lm"``, ...);
+  :meth:`~SearchContext.scored_neighbours` for a greedy step, which follows the attack's
+  :attr:`~SearchContext.order` (:mod:`..ordering`): every constraint before the victim, or — when the
+  victim is cheaper than a costly constraint — the victim first and the costly constraints in score
+  order only until the step's choice is known;
 * gradients — :meth:`~SearchContext.word_gradients`, :meth:`~SearchContext.word_vocabulary` (victim
   time, never queries: nothing is classified);
 * generation — :meth:`~SearchContext.generate` (generator time, and the number of sampled texts in
@@ -37,6 +41,7 @@ from typing import Any, Iterable, Iterator, Protocol, Sequence
 from ...constraints.base import Constraint, PreConstraint
 from ...core.config_repr import config_repr
 from ..capabilities import require_white_box
+from ..ordering import CONSTRAINTS_FIRST, VICTIM_FIRST
 from ..goals import Goal
 from ..state import RunState, Scored
 from ...core.text import AttackedText
@@ -74,6 +79,10 @@ class SearchContext:
     screened_out: int = 0
     #: successful candidates the judge rejected (dead ends of a valid-only search)
     rejected: int = 0
+    #: how :meth:`scored_neighbours` orders constraints and victim (attacks/ordering.py)
+    order: str = CONSTRAINTS_FIRST
+    #: candidates a victim-first step scored but never had to check against the costly constraints
+    unchecked: int = 0
 
     # -- the example ---------------------------------------------------------------------------
     @property
@@ -118,15 +127,94 @@ class SearchContext:
 
     def filter(self, candidates: Sequence[AttackedText]) -> list[AttackedText]:
         """The candidates that pass every constraint and, in a valid-only search, the judge's screen."""
+        return self._apply(self.constraints, candidates, screen=True)
+
+    def _apply(self, constraints: Sequence[Constraint], candidates: Sequence[AttackedText], *,
+               screen: bool) -> list[AttackedText]:
         kept = list(candidates)
-        for constraint in self.constraints:
+        for constraint in constraints:
             if not kept:
                 break
             with self._measure(constraint.timer):
                 kept = constraint.filter(kept, self.state)
-        if kept and self.require_valid and hasattr(self.judge, "screen_many"):
+        if kept and screen and self.require_valid and hasattr(self.judge, "screen_many"):
             kept = self._screen(kept)
         return kept
+
+    def scored_neighbours(self, text: AttackedText, indices: Iterable[int] | None = None, *,
+                          improve_on: float | None = None) -> list[Scored]:
+        """Scored candidates at ``indices`` that pass every constraint: enough for a greedy step.
+
+        The list is in candidate order and always holds the best-scoring passing candidate (the
+        earliest of equals) and, when that one is a success, every passing success — all a greedy
+        step uses (its best, and the most similar success). Constraints-first, it holds every passing
+        candidate. Victim-first, the candidates that pass the cheap constraints are scored first,
+        then checked against the costly ones (``Constraint.costly``) in score order, a few at a
+        time, until the best passing one is known; so both orders choose the same text, and
+        victim-first spends more queries and fewer costly checks. (Equal up to a model's last float
+        bit: a batch of other texts can move an encoder's embedding by 1e-7. With a query budget
+        that runs out, the two can stop at different candidates.)
+
+        ``improve_on``: the step keeps its best candidate only if it scores above this (greedy search:
+        the current text's score). Victim-first, candidates that cannot are never checked, and when
+        none can, the list may be empty.
+        """
+        allowed = set(self.modifiable(text))
+        indices = sorted(allowed if indices is None else allowed.intersection(indices))
+        if not indices:
+            return []
+        candidates = self.propose(self.transformation, text, indices)
+        costly = [c for c in self.constraints if c.costly]
+        if self.order != VICTIM_FIRST or not costly:
+            kept = self.filter(candidates)
+            return self.evaluate(kept) if kept else []
+        cheap = [c for c in self.constraints if not c.costly]
+        kept = self._apply(cheap, candidates, screen=True)
+        scored = self.state.evaluate(kept) if kept else []
+        if improve_on is not None:
+            hopeless = [s for s in scored if s.score <= improve_on]
+            self.unchecked += len(hopeless)
+            scored = [s for s in scored if s.score > improve_on]
+        return self._victim_first(scored, costly)
+
+    #: candidates checked against the costly constraints at once in a victim-first step: the first
+    #: batch, doubled after each batch without a passing candidate (the best-scoring one often passes)
+    VICTIM_FIRST_CHUNK = 2
+
+    def _victim_first(self, scored: list[Scored], costly: Sequence[Constraint]) -> list[Scored]:
+        """:meth:`scored_neighbours` after the victim: the costly checks (and the judge) in score order."""
+        ranked = sorted(range(len(scored)), key=lambda i: (-scored[i].score, i))
+        verdict: dict[int, Scored | None] = {}  # position -> judged result, None: fails a costly constraint
+
+        def check(positions: list[int]) -> None:
+            todo = [i for i in positions if i not in verdict]
+            if not todo:
+                return
+            passed = {id(c) for c in self._apply(costly, [scored[i].text for i in todo], screen=False)}
+            judged = self._judged([scored[i] for i in todo if id(scored[i].text) in passed])
+            by_text = {id(r.text): r for r in judged}
+            for i in todo:
+                verdict[i] = by_text.get(id(scored[i].text))
+
+        best, start, size = None, 0, self.VICTIM_FIRST_CHUNK
+        while start < len(ranked):
+            check(ranked[start:start + size])
+            start, size = start + size, size * 2
+            # the best passing candidate is the first in score order whose judged score is its score:
+            # a judge-rejected success drops to REJECTED_SCORE, below every candidate not yet checked
+            for i in ranked:
+                if i not in verdict:
+                    break
+                r = verdict[i]
+                if r is not None and r.score == scored[i].score:
+                    best = i
+                    break
+            if best is not None:
+                break
+        if best is not None and verdict[best].success:
+            check([i for i in ranked if scored[i].success])  # the step returns the most similar success
+        self.unchecked += sum(1 for i in range(len(scored)) if i not in verdict)
+        return [verdict[i] for i in range(len(scored)) if verdict.get(i) is not None]
 
     def _screen(self, candidates: list[AttackedText]) -> list[AttackedText]:
         """Drop candidates the judge's per-word rules reject (``screen_many``). Those rules are
@@ -148,7 +236,10 @@ class SearchContext:
         In a valid-only search (``require_valid`` with a judge), a candidate that reaches the goal
         but is rejected by the judge comes back as not a success with :data:`REJECTED_SCORE`.
         """
-        scored = self.state.evaluate(candidates)
+        return self._judged(self.state.evaluate(candidates))
+
+    def _judged(self, scored: list[Scored]) -> list[Scored]:
+        """``scored`` with, in a valid-only search, each judge-rejected success turned into a dead end."""
         if self.judge is None or not self.require_valid:
             return scored
         successes = [s.text.text for s in scored if s.success]

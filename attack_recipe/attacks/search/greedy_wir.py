@@ -14,8 +14,13 @@ class GreedyWordSwapWIR(SearchMethod):
     At each position every allowed candidate is scored in one batch; the best one is kept if it
     raises the goal score. When a candidate reaches the goal, the search stops and, among the
     successful candidates of that step, returns the one the sentence-similarity constraint rated
-    most similar (as TextAttack does), else the highest-scoring one.
+    most similar (as TextAttack does), else the highest-scoring one. Each step is
+    ``SearchContext.scored_neighbours``, so it follows the run's constraint/victim order
+    (attacks/ordering.py) and picks the same text in either.
     """
+
+    #: a step needs only the best passing candidate (and the successes): the order can be chosen
+    uses_order = True
 
     def __init__(self, wir_method: str = "delete", unk_token: str = "[UNK]"):
         if wir_method not in METHODS:
@@ -39,12 +44,11 @@ class GreedyWordSwapWIR(SearchMethod):
         if not complete:
             return current
         for index in order:
-            candidates = ctx.neighbours(current.text, [index])
-            if not candidates:
-                continue
-            results = ctx.evaluate(candidates)
+            results = ctx.scored_neighbours(current.text, [index], improve_on=current.score)
             if not results:
-                break
+                if ctx.out_of_budget:
+                    break
+                continue
             best = max(results, key=lambda r: r.score)
             if best.score > current.score:
                 current = best

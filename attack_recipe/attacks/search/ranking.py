@@ -53,13 +53,10 @@ def rank_words(ctx, initial: Scored, method: str, unk_token: str = "[UNK]") -> t
         saliency /= saliency.sum()
         gains = np.zeros(len(indices))
         for k, index in enumerate(indices):
-            candidates = ctx.neighbours(text, [index])
-            if not candidates:
-                continue
-            swapped = ctx.evaluate(candidates)
+            swapped = ctx.scored_neighbours(text, [index])  # holds the best passing swap, in either order
             if swapped:
                 gains[k] = max(r.score for r in swapped) - initial.score
-            if len(swapped) < len(candidates):
+            if ctx.state.budget_exhausted:  # a candidate went unscored: the ranking is incomplete
                 return [], False
         scores = saliency * gains
     return _sorted(indices, scores), True

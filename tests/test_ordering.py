@@ -1,0 +1,138 @@
+"""Constraints-first and victim-first greedy steps choose the same texts (attacks/ordering.py).
+
+Victim-first scores every candidate the cheap constraints leave and checks the costly ones in score
+order only until the step's choice is known; the tests check that this changes queries and costly
+checks, never the result, for a fake costly constraint (exhaustively, with and without a judge), for
+every registered recipe it applies to, and that ``auto`` picks the cheaper order and runs record it.
+"""
+
+import json
+import time
+import zlib
+
+import pytest
+
+from attack_recipe import list_recipes, load_recipe, registry
+from attack_recipe.attacks.attack import Attack
+from attack_recipe.attacks.ordering import (
+    CONSTRAINTS_FIRST, VICTIM_FIRST, applies, check_order, choose_order,
+)
+from attack_recipe.attacks.search.greedy_wir import GreedyWordSwapWIR
+from attack_recipe.attacks.transformations.base import Composite
+from attack_recipe.attacks.transformations.char_edits import (
+    NeighbourCharacterSwap, RandomCharacterDeletion, RandomCharacterSubstitution,
+)
+from attack_recipe.constraints.base import Constraint
+from attack_recipe.constraints.repeat import RepeatModification
+from attack_recipe.errors import UsageError
+from attack_recipe.testing import SENTIMENT_EXAMPLES, BagOfEmbeddingsVictim, KeywordSentimentVictim
+from attack_recipe.testing.conformance import StandIns, conformance_options
+from attack_recipe.testing.judge import tiny_judge
+from attack_recipe.testing.victims import SlowKeywordSentimentVictim
+
+
+class HashedCostly(Constraint):
+    """A deterministic "costly" constraint: rejects about a third of texts (by CRC), counts its checks,
+    and optionally sleeps per text to look expensive to ``auto``."""
+
+    timer = "encoder"
+
+    def __init__(self, delay: float = 0.0, modulus: int = 3):
+        self.delay = delay
+        self.modulus = modulus
+        self.checked = 0
+
+    def check(self, candidate) -> bool:
+        self.checked += 1
+        if self.delay:
+            time.sleep(self.delay)
+        return zlib.crc32(candidate.text.encode()) % self.modulus != 0
+
+
+def chars_attack(costly: Constraint) -> Attack:
+    return Attack(Composite([NeighbourCharacterSwap(), RandomCharacterSubstitution(), RandomCharacterDeletion()]),
+                  GreedyWordSwapWIR("unk"), [RepeatModification(), costly], similarity_model=None, name="chars")
+
+
+def outcomes(attack, victim, examples=SENTIMENT_EXAMPLES):
+    results = [attack.run(victim, text, label, example_id=f"ex{i}", seed=3) for i, (text, label) in enumerate(examples)]
+    return results, [(r.status, r.perturbed_text, r.changed_indices) for r in results]
+
+
+@pytest.mark.parametrize("modulus", [2, 3, 7])
+def test_both_orders_choose_the_same_text_with_fewer_costly_checks(modulus):
+    victim = KeywordSentimentVictim()
+    first, second = HashedCostly(modulus=modulus), HashedCostly(modulus=modulus)
+    before, a = outcomes(chars_attack(first), victim)
+    after, b = outcomes(chars_attack(second).with_order(VICTIM_FIRST), victim)
+    assert a == b
+    assert any(r.status.value == "succeeded" for r in before)
+    assert second.checked < first.checked  # the point of victim-first
+    # queries are counted honestly: victim-first asks the victim about more candidates
+    assert sum(r.queries for r in after) > sum(r.queries for r in before)
+
+
+def test_both_orders_agree_in_a_valid_only_search():
+    victim = KeywordSentimentVictim()
+    judge = tiny_judge()
+    base = chars_attack(HashedCostly()).with_judge(judge, require_valid=True)
+    _, a = outcomes(base, victim)
+    _, b = outcomes(base.with_order(VICTIM_FIRST), victim)
+    assert a == b
+
+
+@pytest.fixture(scope="module")
+def fast_options(tmp_path_factory):
+    stand_ins = StandIns(tmp_path_factory.mktemp("stand-ins"))
+    return lambda name: conformance_options(registry.load("recipe", name), stand_ins)
+
+
+ORDERED = [name for name in list_recipes() if applies(registry.load("recipe", name)())]
+
+
+def test_the_order_applies_to_the_greedy_recipes_with_an_encoder_or_tagger():
+    assert {"textfooler", "a2t"} <= set(ORDERED)
+    assert "deepwordbug" not in ORDERED  # nothing costly to defer
+
+
+@pytest.mark.parametrize("name", ORDERED)
+def test_every_ordered_recipe_chooses_the_same_texts_in_both_orders(name, fast_options):
+    attack = load_recipe(name, **fast_options(name))
+    victim = BagOfEmbeddingsVictim() if attack.needs_gradients else KeywordSentimentVictim()
+    before, a = outcomes(attack, victim, SENTIMENT_EXAMPLES[:6])
+    after, b = outcomes(attack.with_order(VICTIM_FIRST), victim, SENTIMENT_EXAMPLES[:6])
+    assert a == b
+    assert sum(r.seconds.encoder for r in after) <= sum(r.seconds.encoder for r in before) * 1.5 + 0.5
+
+
+def test_auto_puts_the_cheaper_part_first():
+    examples = [type("E", (), {"text": t, "label": y, "problem": None})() for t, y in SENTIMENT_EXAMPLES[:2]]
+    cheap_victim, slow_victim = KeywordSentimentVictim(), SlowKeywordSentimentVictim(delay=0.05)
+    slow_check = chars_attack(HashedCostly(delay=0.002))
+    choice = choose_order(slow_check, cheap_victim, examples)
+    assert (choice.requested, choice.order) == ("auto", VICTIM_FIRST)
+    assert choice.victim_seconds_per_text < choice.constraint_seconds_per_text
+    assert choose_order(chars_attack(HashedCostly()), slow_victim, examples).order == CONSTRAINTS_FIRST
+    assert choose_order(slow_check, cheap_victim, examples, CONSTRAINTS_FIRST).order == CONSTRAINTS_FIRST
+    no_costly = load_recipe("deepwordbug")
+    assert choose_order(no_costly, cheap_victim, examples, VICTIM_FIRST).order == CONSTRAINTS_FIRST
+
+
+def test_a_bad_order_is_a_usage_error():
+    with pytest.raises(UsageError, match="order must be one of"):
+        check_order("fastest")
+    with pytest.raises(UsageError, match="resolve 'auto'"):
+        chars_attack(HashedCostly()).with_order("auto")
+
+
+def test_a_run_records_the_order_and_the_costs_it_came_from(tmp_path, data_csv):
+    from attack_recipe.evaluation.config import RunConfig, run_from_config
+
+    out = tmp_path / "run"
+    outcome = run_from_config(RunConfig(recipe="textfooler", model="toy-sentiment", dataset=str(data_csv),
+                                        num_examples=3, out_dir=str(out), validity=False, order="victim-first"))
+    recorded = json.loads((out / "summary.json").read_text())["run"]["order"]
+    assert recorded["requested"] == "victim-first" and recorded["order"] == VICTIM_FIRST
+    assert outcome.summary["succeeded"] + outcome.summary["failed"] + outcome.summary["skipped"] == 3
+    with pytest.raises(UsageError):
+        RunConfig(order="sideways")
