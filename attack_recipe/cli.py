@@ -194,8 +194,9 @@ def _config_options(f):
               help="Output folder [default: runs/<recipe>-<model>-<dataset>-s<seed>].")
 @click.option("--overwrite", is_flag=True, help="Discard results already in --out instead of resuming them.")
 @click.option("--validity/--no-validity", default=True, show_default=True, envvar="ATTACK_RECIPE_VALIDITY",
-              help="Measure each success's fluency (perplexity ratio, SmolLM2-135M) and similarity under a "
-                   "second encoder (multilingual-e5-small).")
+              help="Measure each success's fluency (perplexity ratio, SmolLM2-135M), similarity under a "
+                   "second encoder (multilingual-e5-small) and under the attack's own encoder; --no-validity "
+                   "measures none of them (no encoder pass that the search does not need).")
 @click.option("--show-examples", type=click.IntRange(min=0), default=3, show_default=True,
               help="Successful examples to show as word diffs.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, table or examples; one summary line.")

@@ -70,3 +70,22 @@ def test_recipe_respects_query_budget(name, budget, victims, fast_options):
         assert r.queries <= budget
         if r.status is Status.FAILED and r.queries < budget:
             assert r.reason != "query budget exhausted"
+
+
+def test_deepwordbug_prefers_one_letter_edits_on_a_tie():
+    """On a keyword victim every edit that takes a keyword out of its lexicon scores the same; the
+    recipe then keeps a one-letter edit, not a swap (2 of the edit budget). With the swap tried first,
+    long news articles ran out of budget twice as often (docs/speed.md)."""
+    from rapidfuzz.distance import Levenshtein
+
+    from attack_recipe.core.text import AttackedText
+
+    attack = load_recipe("deepwordbug")
+    victim = KeywordSentimentVictim()
+    distances = []
+    for i, (text, label) in enumerate(SENTIMENT_EXAMPLES):
+        r = attack.run(victim, text, label, example_id=f"ex{i}", report_similarity=False)
+        if r.status is Status.SUCCEEDED:
+            before, after = AttackedText(r.original_text).words, AttackedText(r.perturbed_text).words
+            distances += [Levenshtein.distance(before[j], after[j]) for j in r.changed_indices]
+    assert distances and set(distances) == {1}

@@ -79,3 +79,27 @@ def test_strict_preset_tightens_word_swap_recipes_only():
         apply_preset(load_recipe("deepwordbug"), "strict")
     with pytest.raises(UnknownNameError, match="Did you mean 'strict'"):
         apply_preset(load_recipe("pwws"), "strikt")
+
+
+def test_a_run_without_validity_scoring_pays_for_no_reported_similarity():
+    """The similarity a success reports is an encoder pass nothing in the search needs: a run that
+    measures no validity skips it; one that does keeps it."""
+    from attack_recipe.evaluation.example_runner import ExampleRunner
+    from attack_recipe.testing import SENTIMENT_EXAMPLES, KeywordSentimentVictim
+    from attack_recipe.testing.attacks import character_attack
+    from attack_recipe.testing.judge import FixedEncoder
+
+    class Example:
+        def __init__(self, i, text, label):
+            self.id, self.text, self.label, self.problem = str(i), text, label, None
+
+    attack = character_attack()
+    attack._similarity_model = FixedEncoder(0.5)
+    victim = KeywordSentimentVictim()
+    examples = [Example(i, t, y) for i, (t, y) in enumerate(SENTIMENT_EXAMPLES[:4])]
+    plain = [ExampleRunner(attack, victim)(e) for e in examples]
+    assert any(r.perturbed_text for r in plain)
+    assert all(r.similarity is None and r.seconds.encoder == 0 for r in plain)
+    direct = [attack.run(victim, e.text, e.label, example_id=e.id) for e in examples]
+    assert [r.perturbed_text for r in direct] == [r.perturbed_text for r in plain]
+    assert all(r.similarity is not None for r in direct if r.perturbed_text)

@@ -144,6 +144,7 @@ class Attack:
         seed: int = 0,
         query_budget: int | None = None,
         time_limit: float | None = None,
+        report_similarity: bool = True,
     ) -> AttackResult:
         """Attack one example.
 
@@ -153,6 +154,8 @@ class Attack:
         ``time_limit`` seconds the search stops and the result is ``failed`` with reason ``timeout``
         (:mod:`~attack_recipe.attacks.deadline`: checked at every step; a victim call that hangs is
         interrupted a few seconds later where the platform allows).
+        ``report_similarity=False`` skips the sentence-encoder similarity a success reports (nothing
+        in the search needs it; a run that does not measure validity does not pay for it).
         """
         started = time.perf_counter()
         if not isinstance(text, str) or not text.strip():
@@ -184,12 +187,12 @@ class Attack:
                     num_words=original.num_words, target=self.goal.target())
         try:
             with alarm(time_limit + ALARM_GRACE if time_limit is not None else None):
-                return self._attack(state, started, base, original, text)
+                return self._attack(state, started, base, original, text, report_similarity)
         except ExampleTimeout:
             return self._result(state, started, base, Status.FAILED, state.initial, reason=TIMEOUT_REASON)
 
     def _attack(self, state: RunState, started: float, base: dict, original: AttackedText,
-                text: str) -> AttackResult:
+                text: str, report_similarity: bool = True) -> AttackResult:
         """:meth:`run` once the input is checked: the search and its result."""
         try:
             initial = state.initial = state.evaluate([original])[0]
@@ -205,7 +208,7 @@ class Attack:
             return self._result(state, started, base, Status.ERROR, None, error=str(exc), reason="victim error")
         judged = dict(rejected_successes=ctx.rejected, screened_out=ctx.screened_out)
         if best.success:
-            similarity = self._report_similarity(state, text, best.text.text)
+            similarity = self._report_similarity(state, text, best.text.text) if report_similarity else None
             if self.judge is not None:
                 verdict = ctx.verdict(best.text.text)
                 judged["judgement"] = {"valid": bool(verdict.valid), "reasons": list(verdict.reasons)}
@@ -221,6 +224,9 @@ class Attack:
         return self._result(state, started, base, Status.FAILED, initial, best, reason=reason, **judged)
 
     def _report_similarity(self, state: RunState, original: str, perturbed: str) -> float | None:
+        """cosine(original, perturbed) under :attr:`similarity_model`. When that is the encoder a
+        similarity constraint used (the packaged MiniLM, loaded once per process), the texts it
+        already encoded in this example come from its cache."""
         model = self.similarity_model
         if model is None:
             return None

@@ -54,7 +54,7 @@ def error_result(victim, example, exc: BaseException, seconds: float, *, ask_vic
 
 
 def attack_one(attack, victim, example, *, seed: int, query_budget: int | None,
-               time_limit: float | None = None) -> AttackResult:
+               time_limit: float | None = None, report_similarity: bool = True) -> AttackResult:
     """``attack.run`` on one example, any failure but a usage error kept as an ``error`` result."""
     problem = getattr(example, "problem", None)
     if problem:  # the loader has warned with the count; the victim is not asked (its labels may need a request)
@@ -65,6 +65,7 @@ def attack_one(attack, victim, example, *, seed: int, query_budget: int | None,
         result = attack.run(
             victim, example.text, example.label,
             example_id=str(example.id), seed=seed, query_budget=query_budget, time_limit=time_limit,
+            report_similarity=report_similarity,
         )
         if result.status is Status.ERROR:  # e.g. a victim that raised: the attack kept it as a result
             logger.warning("example %s: %s: %s", visible(str(example.id)), result.reason, visible(str(result.error)))
@@ -85,7 +86,11 @@ def attack_one(attack, victim, example, *, seed: int, query_budget: int | None,
 
 @dataclass
 class ExampleRunner:
-    """Attack one example and, with a ``validity`` scorer, measure its success (see the module doc)."""
+    """Attack one example and, with a ``validity`` scorer, measure its success (see the module doc).
+
+    Without one the run measures nothing per success: not even the similarity the attack reports
+    (an encoder pass per success that nothing in the search needs; ``summary.json`` then has no
+    ``mean_similarity``)."""
 
     attack: Any
     victim: Any
@@ -96,7 +101,7 @@ class ExampleRunner:
 
     def __call__(self, example) -> AttackResult:
         result = attack_one(self.attack, self.victim, example, seed=self.seed, query_budget=self.query_budget,
-                            time_limit=self.time_limit)
+                            time_limit=self.time_limit, report_similarity=self.validity is not None)
         if self.validity is not None:
             result = self.validity.score(result)
         return result

@@ -18,7 +18,7 @@ one that was actually attacked, i.e. succeeded or failed):
 * ``mean_seconds_per_attempt``: wall seconds averaged over attempted examples.
 * ``perturbed_word_pct``: mean over successes of 100 × changed words / words in the text.
 * ``mean_similarity``: mean sentence-encoder similarity(original, perturbed) over the successes for
-  which it was measured.
+  which it was measured (runs that measure validity; ``--no-validity`` skips it with the rest).
 * ``time_split``: seconds summed over every result (all statuses) spent inside the victim, the sentence
   encoder, the language model, the text generator (paraphrase candidates) and everything else, each
   also as a percentage of the total.
