@@ -142,7 +142,7 @@ class SearchContext:
         return kept
 
     def scored_neighbours(self, text: AttackedText, indices: Iterable[int] | None = None, *,
-                          improve_on: float | None = None) -> list[Scored]:
+                          improve_on: float | None = None, prerank: int | None = None) -> list[Scored]:
         """Scored candidates at ``indices`` that pass every constraint: enough for a greedy step.
 
         The list is in candidate order and always holds the best-scoring passing candidate (the
@@ -158,6 +158,10 @@ class SearchContext:
         ``improve_on``: the step keeps its best candidate only if it scores above this (greedy search:
         the current text's score). Victim-first, candidates that cannot are never checked, and when
         none can, the list may be empty.
+
+        ``prerank=k`` (white-box victims): of the candidates that pass every constraint, only the
+        ``k`` with the largest first-order gradient estimate are queried (:mod:`.prerank`); an
+        approximation, so the order is then constraints-first and the result may differ.
         """
         allowed = set(self.modifiable(text))
         indices = sorted(allowed if indices is None else allowed.intersection(indices))
@@ -165,6 +169,13 @@ class SearchContext:
             return []
         candidates = self.propose(self.transformation, text, indices)
         costly = [c for c in self.constraints if c.costly]
+        if prerank is not None:
+            from .prerank import prerank as most_promising
+
+            kept = self.filter(candidates)
+            with self._measure("victim"):
+                kept = most_promising(self, text, kept, prerank)
+            return self.evaluate(kept) if kept else []
         if self.order != VICTIM_FIRST or not costly:
             kept = self.filter(candidates)
             return self.evaluate(kept) if kept else []
@@ -298,6 +309,27 @@ class SearchContext:
         victim = self._white_box("the word vocabulary")
         with self._measure("victim"):
             return victim.word_vocabulary()
+
+    def gradients_of(self, text: AttackedText, column: int):
+        """:meth:`word_gradients` for ``column``, remembered per text (one backward pass each)."""
+        key = (text.text, column)
+        cache = self.__dict__.setdefault("_gradients", {})
+        if key not in cache:
+            cache[key] = self.word_gradients(text, column)
+        return cache[key]
+
+    def word_embeddings(self, words: Sequence[str]) -> list:
+        """The victim's input embedding of each word (None where it has none): its
+        ``word_embeddings`` if it offers one (sub-word rows averaged), else its whole-word vocabulary."""
+        victim = self._white_box("word embeddings")
+        with self._measure("victim"):
+            if hasattr(victim, "word_embeddings"):
+                return list(victim.word_embeddings(list(words)))
+            vocab, vectors = victim.word_vocabulary()
+            row = self.__dict__.get("_vocab_rows")
+            if row is None:
+                row = self.__dict__["_vocab_rows"] = {w: i for i, w in enumerate(vocab)}
+            return [vectors[row[w.lower()]] if w.lower() in row else None for w in words]
 
     def _white_box(self, what: str):
         # Attack.run checked this before the first query; this guards contexts built by hand

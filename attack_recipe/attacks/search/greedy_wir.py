@@ -21,18 +21,25 @@ class GreedyWordSwapWIR(SearchMethod):
 
     #: a step needs only the best passing candidate (and the successes): the order can be chosen
     uses_order = True
+    #: white-box: query only this many candidates per step, the most promising by a first-order
+    #: gradient estimate (search/prerank.py); None: every candidate
+    prerank: int | None = None
 
-    def __init__(self, wir_method: str = "delete", unk_token: str = "[UNK]"):
+    def __init__(self, wir_method: str = "delete", unk_token: str = "[UNK]", prerank: int | None = None):
+        from ...errors import UsageError
+
         if wir_method not in METHODS:
-            from ...errors import UsageError
-
             raise UsageError(f"unknown wir_method {wir_method!r}; valid: {', '.join(METHODS)}")
+        if prerank is not None and (isinstance(prerank, bool) or not isinstance(prerank, int) or prerank < 1):
+            raise UsageError(f"prerank must be an integer >= 1 (candidates queried per step), got {prerank!r}")
         self.wir_method = wir_method
         self.unk_token = unk_token
+        if prerank is not None:  # set only then: the repr (a run's fingerprint) of every other run stays as it was
+            self.prerank = prerank
 
     @property
     def needs_gradients(self) -> bool:  # type: ignore[override]
-        return self.wir_method == "gradient"
+        return self.wir_method == "gradient" or self.prerank is not None
 
     def rank(self, ctx: SearchContext, initial: Scored) -> tuple[list[int], bool]:
         """Word indices in attack order, and False if the budget ran out while ranking (override to re-rank)."""
@@ -44,7 +51,7 @@ class GreedyWordSwapWIR(SearchMethod):
         if not complete:
             return current
         for index in order:
-            results = ctx.scored_neighbours(current.text, [index], improve_on=current.score)
+            results = ctx.scored_neighbours(current.text, [index], improve_on=current.score, prerank=self.prerank)
             if not results:
                 if ctx.out_of_budget:
                     break
