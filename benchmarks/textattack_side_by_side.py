@@ -224,7 +224,13 @@ def main():
         rows = [json.loads(line) for line in open(os.path.join(args.inputs, "tweets.jsonl"))][: args.n]
         tok = AutoTokenizer.from_pretrained(VICTIM)
         model = AutoModelForSequenceClassification.from_pretrained(VICTIM).eval()
-        wrapper = DynamicPadWrapper(model, tok)
+        padded = DynamicPadWrapper(model, tok)
+        sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+        import sbs_victims  # the same counter of seconds and distinct texts as the side-by-side victims
+
+        counting = sbs_victims.CountingModel(lambda texts: padded(texts).numpy(),
+                                             [model.config.id2label[i] for i in range(model.config.num_labels)])
+        wrapper = CountingWrapper(counting)
         pairs = [(r["text"], r["label"]) for r in rows]
     else:
         sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))

@@ -136,3 +136,55 @@ def test_a_run_records_the_order_and_the_costs_it_came_from(tmp_path, data_csv):
     assert outcome.summary["succeeded"] + outcome.summary["failed"] + outcome.summary["skipped"] == 3
     with pytest.raises(UsageError):
         RunConfig(order="sideways")
+
+
+def test_gradient_preranking_queries_only_the_most_promising_swaps():
+    """prerank=k queries at most k candidates per step, picked by a first-order estimate, needs a
+    white-box victim, and still finds adversarial examples on the toy white-box victim."""
+    from attack_recipe.errors import WhiteBoxRequiredError
+
+    victim = BagOfEmbeddingsVictim()
+    plain = Attack(_swap_transformation(), GreedyWordSwapWIR("delete"), [RepeatModification()], similarity_model=None)
+    ranked = Attack(_swap_transformation(), GreedyWordSwapWIR("delete", prerank=2), [RepeatModification()],
+                    similarity_model=None)
+    assert ranked.needs_gradients and not plain.needs_gradients
+    assert "prerank=2" in repr(ranked) and "prerank" not in repr(plain)
+    a, _ = outcomes(plain, victim)
+    b, _ = outcomes(ranked, victim)
+    assert sum(r.status.value == "succeeded" for r in b) >= 1
+    assert sum(r.queries for r in b) < sum(r.queries for r in a)
+    with pytest.raises(WhiteBoxRequiredError):
+        ranked.run(KeywordSentimentVictim(), *SENTIMENT_EXAMPLES[0])
+    with pytest.raises(UsageError, match="prerank"):
+        GreedyWordSwapWIR("delete", prerank=0)
+
+
+def test_the_estimate_puts_the_swap_that_hurts_most_first():
+    """On the bag-of-embeddings victim the first-order estimate is exact up to the mean: the swap to
+    the most negative word ranks first for a positive text."""
+    from attack_recipe.attacks.search.base import SearchContext
+    from attack_recipe.attacks.search.prerank import prerank
+    from attack_recipe.attacks.state import RunState
+    from attack_recipe.core.text import AttackedText
+    import numpy as np
+
+    victim = BagOfEmbeddingsVictim()
+    text = AttackedText("a good film")
+    state = RunState(victim, chars_attack(HashedCostly()).goal, 1, np.random.default_rng(0))
+    ctx = SearchContext(state, None, (), ())
+    candidates = [text.replace_word(1, w) for w in ("fine", "terrible", "great", "table")]
+    (best,) = prerank(ctx, text, candidates, 1)
+    assert best.words[1] == "terrible"
+    kept = [c.words[1] for c in prerank(ctx, text, candidates, 2)]
+    assert "terrible" in kept and "great" not in kept and len(kept) == 2  # in candidate order
+
+
+def _swap_transformation():
+    """Swaps each word for a few toy-vocabulary words (a stand-in for embedding neighbours)."""
+    from attack_recipe.attacks.transformations.base import WordSwap
+
+    class ToySwap(WordSwap):
+        def replacements(self, word, index, text, rng=None):
+            return [w for w in ("terrible", "awful", "table", "fine", "nice", "bad", "sad") if w != word.lower()]
+
+    return ToySwap()

@@ -63,7 +63,7 @@ _COUNT, _SIZE, _UNIT, _COSINE = Range(0), Range(1), Range(0, 1), Range(-1, 1)
 OPTION_RANGES: dict[str, Range] = {
     **dict.fromkeys(("max_candidates", "beam_width", "max_iters", "max_new_tokens", "max_rounds", "max_words",
                      "num_candidates", "pop_size", "lm_top_k", "lm_window", "subword_top_k", "subword_beam",
-                     "top_n", "window_size"), _SIZE),
+                     "top_n", "window_size", "prerank"), _SIZE),
     **dict.fromkeys(("max_edit_distance", "min_word_length", "min_words"), _COUNT),
     **dict.fromkeys(("min_word_cos", "sim_threshold"), _COSINE),
     **dict.fromkeys(("max_perturb_rate", "max_rate", "c_min", "c_max", "omega_min", "omega_max"), _UNIT),

@@ -161,6 +161,26 @@ class HuggingFaceVictim(Victim):
             cached = self._word_vocabulary = (tuple(words), np.ascontiguousarray(matrix))
         return cached
 
+    def word_embeddings(self, words: Sequence[str]) -> "list[np.ndarray | None]":
+        """Each word's input embedding: the mean of its sub-word rows (None for a word with no tokens).
+
+        What gradient pre-ranking (attacks/search/prerank.py) compares with :meth:`word_gradients`,
+        whose rows sum a word's sub-word gradients. Remembered per word."""
+        cache = self.__dict__.setdefault("_word_embedding_cache", {})
+        todo = [w for w in dict.fromkeys(str(w) for w in words) if w not in cache]
+        if todo:
+            matrix = self.embedding_matrix_cached()
+            ids = self._tokenizer(todo, add_special_tokens=False)["input_ids"]
+            for word, rows in zip(todo, ids):
+                cache[word] = matrix[rows].mean(axis=0) if rows else None
+        return [cache[str(w)] for w in words]
+
+    def embedding_matrix_cached(self) -> "np.ndarray":
+        """:meth:`embedding_matrix`, copied out of the model once."""
+        if getattr(self, "_embedding_matrix", None) is None:
+            self._embedding_matrix = self.embedding_matrix()
+        return self._embedding_matrix
+
     def __repr__(self) -> str:
         return (
             f"HuggingFaceVictim(name={self._name!r}, device={self.device!r}, batch_size={self.batch_size}, "

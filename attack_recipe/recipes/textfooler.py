@@ -18,6 +18,9 @@ Arguments (defaults are the paper's unless noted):
                            (lexical, nouns and verbs interchangeable: this project's earlier check)
     inflect=True           substitutes take the replaced word's form and case (see deviations)
     protect=True           names, proper nouns, hashtags and numbers are not swapped (see deviations)
+    prerank=None           white-box victims only: per step, query only this many of the candidates
+                           that pass the constraints, those with the largest first-order gradient
+                           estimate of the loss change (not in the paper; docs/speed.md)
 
 Example:
     >>> from attack_recipe.recipes.textfooler import textfooler
@@ -82,6 +85,7 @@ def textfooler(
     pos_check: str = "contextual",
     inflect: bool = True,
     protect: bool = True,
+    prerank: int | None = None,
 ) -> Attack:
     """TextFooler (Jin et al. 2020): importance-ranked embedding-neighbour swaps under similarity constraints."""
     return Attack(
@@ -95,7 +99,7 @@ def textfooler(
             SentenceSimilarity(threshold=sim_threshold, metric=sim_metric, window_size=window_size,
                                encoder=encoder, compare_against="previous"),
         ],
-        search=GreedyWordSwapWIR(wir_method="delete"),
+        search=GreedyWordSwapWIR(wir_method="delete", prerank=prerank),
         goal=goal,
         name="textfooler",
     )

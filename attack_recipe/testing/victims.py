@@ -186,6 +186,10 @@ class BagOfEmbeddingsVictim(Victim):
         g = self._weights.T @ (p - onehot) / max(1, len(tokens))
         return np.stack([g for _ in tokens]) if tokens else np.zeros((0, self.dim))
 
+    def word_embeddings(self, words: Sequence[str]):
+        """The vector the model uses for each word (any word has one)."""
+        return [self.vector(w) for w in words]
+
     def word_vocabulary(self):
         """(words, vectors): lexicon plus ``vocabulary`` words, with the vectors the model uses."""
         import numpy as np
