@@ -77,11 +77,7 @@ def split_words(text: str) -> tuple[list[str], list[str]]:
 
 def word_spans(text: "AttackedText") -> list[tuple[int, int]]:
     """Character span ``(start, end)`` of every word of ``text`` in ``text.text``."""
-    spans, pos = [], len(text.separators[0])
-    for word, sep in zip(text.words, text.separators[1:]):
-        spans.append((pos, pos + len(word)))
-        pos += len(word) + len(sep)
-    return spans
+    return [(start, start + len(word)) for start, word in zip(text.word_starts, text.words)]
 
 
 class AttackedText:
@@ -99,7 +95,7 @@ class AttackedText:
     """
 
     __slots__ = ("words", "separators", "base_words", "newly_modified", "parent", "_starts_grid",
-                 "_root", "_rewrites", "_text", "_modified", "_changed")
+                 "_root", "_rewrites", "_text", "_modified", "_changed", "_starts")
 
     def __init__(
         self,
@@ -114,7 +110,9 @@ class AttackedText:
         if isinstance(text_or_words, str):
             words, seps = split_words(text_or_words)
         else:
-            words, seps = list(text_or_words), list(separators or [])
+            # a tuple is kept as it is (tuple() of a tuple is the same object): an edit shares its
+            # parent's separators, which is how ``text`` knows it may splice the parent's text
+            words, seps = text_or_words, separators if isinstance(separators, tuple) else list(separators or [])
             if len(seps) != len(words) + 1:
                 raise ValueError(f"expected {len(words) + 1} separators, got {len(seps)}")
         self.words: tuple[str, ...] = tuple(words)
@@ -135,17 +133,44 @@ class AttackedText:
         self._text: str | None = None
         self._modified: frozenset[int] | None = None
         self._changed: frozenset[int] | None = None
+        self._starts: tuple[int, ...] | None = None  # character offset of each word in ``text``
 
     # -- views -------------------------------------------------------------------------------
     @property
     def text(self) -> str:
         if self._text is None:
-            parts = [self.separators[0]]
-            for word, sep in zip(self.words, self.separators[1:]):
-                parts.append(word)
-                parts.append(sep)
-            self._text = "".join(parts)
+            edited = self._one_word_edit()
+            if edited is not None:  # a search builds dozens of these per step: splice the parent's text
+                i, parent = edited
+                start = parent.word_starts[i]
+                old = parent.text
+                self._text = old[:start] + self.words[i] + old[start + len(parent.words[i]):]
+            else:
+                parts = [self.separators[0]]
+                for word, sep in zip(self.words, self.separators[1:]):
+                    parts.append(word)
+                    parts.append(sep)
+                self._text = "".join(parts)
         return self._text
+
+    def _one_word_edit(self) -> "tuple[int, AttackedText] | None":
+        """``(index, parent)`` when this text is its parent with one word replaced (same grid)."""
+        parent = self.parent
+        if (parent is None or self._starts_grid or len(self.newly_modified) != 1
+                or parent.separators is not self.separators or parent.base_words is not self.base_words):
+            return None
+        return next(iter(self.newly_modified)), parent
+
+    @property
+    def word_starts(self) -> tuple[int, ...]:
+        """The character offset of each word in :attr:`text`."""
+        if self._starts is None:
+            starts, pos = [], len(self.separators[0])
+            for word, sep in zip(self.words, self.separators[1:]):
+                starts.append(pos)
+                pos += len(word) + len(sep)
+            self._starts = tuple(starts)
+        return self._starts
 
     @property
     def num_words(self) -> int:
@@ -155,9 +180,15 @@ class AttackedText:
     def modified_indices(self) -> frozenset[int]:
         """Positions whose word differs from :attr:`base_words` (the current grid's starting words)."""
         if self._modified is None:
-            self._modified = frozenset(
-                i for i, (w, o) in enumerate(zip(self.words, self.base_words)) if w != o
-            )
+            edited = self._one_word_edit()
+            if edited is not None:  # the parent's set, updated at the one position that changed
+                i, parent = edited
+                changed = self.words[i] != self.base_words[i]
+                self._modified = parent.modified_indices | {i} if changed else parent.modified_indices - {i}
+            else:
+                self._modified = frozenset(
+                    i for i, (w, o) in enumerate(zip(self.words, self.base_words)) if w != o
+                )
         return self._modified
 
     @property
