@@ -53,8 +53,10 @@ OURS = {
 DEFAULT_N = {"tfidf-news": 20, "profanity": 40, "minilm-drugs": 10}
 
 
-def run_ours(victim_name: str, recipe: str, n: int, work: Path, order: str) -> dict:
-    """One attack-recipe run in this process; the attack loop timed after every model has loaded."""
+def run_ours(victim_name: str, recipe: str, n: int, work: Path, order: str, judged: bool = False) -> dict:
+    """One attack-recipe run in this process; the attack loop timed after every model has loaded.
+    ``judged``: as a default run is, with the validity judge (and valid-only search where that is the
+    recipe's default) and validity scoring on."""
     sbs_victims.threads_from_env()
     from attack_recipe.evaluation.config import RunConfig, prepare
     from attack_recipe.evaluation.harness import run_dataset
@@ -64,7 +66,7 @@ def run_ours(victim_name: str, recipe: str, n: int, work: Path, order: str) -> d
     model = sbs_victims.load(victim_name, work)
     victim = CallableVictim(model, labels=model.labels, name=victim_name)
     config = RunConfig(recipe=recipe, model=victim, dataset=str(work / f"{victim_name}.jsonl"), num_examples=n,
-                       judge=False, validity=False, recipe_options=tuple(OURS[recipe].items()),
+                       judge=judged, validity=judged, recipe_options=tuple(OURS[recipe].items()),
                        example_timeout=0, **({} if order == "default" else {"order": order}))
     prepared = prepare(config)
     attack = armed_attack(prepared)
@@ -72,7 +74,12 @@ def run_ours(victim_name: str, recipe: str, n: int, work: Path, order: str) -> d
     attack.run(victim, first.text, first.label, example_id="warm-up")  # lazy models load here, untimed
     model.reset()
     start = time.perf_counter()
-    outcome = run_dataset(attack, victim, prepared.examples, seed=0, run_info=prepared.run_info)
+    validity = None
+    if judged:
+        from attack_recipe.evaluation.runner import validity_scorer
+
+        validity = validity_scorer()
+    outcome = run_dataset(attack, victim, prepared.examples, seed=0, run_info=prepared.run_info, validity=validity)
     wall = time.perf_counter() - start
     s = outcome.summary
     split = s["time_split"]
@@ -99,11 +106,11 @@ def run_textattack(ta_python: str, victim_name: str, recipe: str, n: int, work: 
         return json.loads(out.read_text())
 
 
-def run_ours_subprocess(victim_name: str, recipe: str, n: int, work: Path, order: str) -> dict:
+def run_ours_subprocess(victim_name: str, recipe: str, n: int, work: Path, order: str, judged: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "ours.json"
         subprocess.run([sys.executable, __file__, "ours", victim_name, recipe, "--n", str(n), "--work", str(work),
-                        "--order", order, "--json-out", str(out)], check=True)
+                        "--order", order, "--json-out", str(out), *(["--judged"] if judged else [])], check=True)
         return json.loads(out.read_text())
 
 
@@ -149,6 +156,9 @@ def main(argv=None) -> int:
     r.add_argument("--n", type=int, default=None, help="examples per victim (default: %s)" % DEFAULT_N)
     r.add_argument("--order", default="auto", help="our candidate order (auto, constraints-first, victim-first)")
     r.add_argument("--results", default=None, help="append every run's record to this JSON-lines file")
+    r.add_argument("--with-judge", action="store_true",
+                   help="also time our default run (judge, valid-only where default, validity scoring) against "
+                        "the unjudged one, and print that table too")
     o = sub.add_parser("ours", help="(internal) one attack-recipe run")
     o.add_argument("victim")
     o.add_argument("recipe")
@@ -156,6 +166,7 @@ def main(argv=None) -> int:
     o.add_argument("--work", default="/tmp/sbs")
     o.add_argument("--order", default="auto")
     o.add_argument("--json-out", required=True)
+    o.add_argument("--judged", action="store_true")
     args = parser.parse_args(argv)
 
     if args.command == "build":
@@ -164,14 +175,14 @@ def main(argv=None) -> int:
         print(json.dumps(meta, indent=1))
         return 0
     if args.command == "ours":
-        record = run_ours(args.victim, args.recipe, args.n, Path(args.work), args.order)
+        record = run_ours(args.victim, args.recipe, args.n, Path(args.work), args.order, args.judged)
         Path(args.json_out).write_text(json.dumps(record))
         return 0
 
     work, inputs = Path(args.work), Path(args.inputs)
     print(f"load average {os.getloadavg()[0]:.1f}; SBS_THREADS={os.environ.get('SBS_THREADS', '1')}; "
           f"repeats {args.repeats}", flush=True)
-    lines = []
+    lines, judged_lines = [], []
     for victim in args.victims:
         n = args.n or DEFAULT_N[victim]
         for recipe in args.recipes:
@@ -181,13 +192,23 @@ def main(argv=None) -> int:
                 ours.append(run_ours_subprocess(victim, recipe, n, work, args.order))
                 print(f"  {victim} {recipe} ({n} examples): TextAttack {ta[-1]['wall_s']:.1f} s, "
                       f"ours {ours[-1]['wall_s']:.1f} s", flush=True)
+            judged = [run_ours_subprocess(victim, recipe, n, work, args.order, judged=True)] if args.with_judge else []
             if args.results:
                 with open(args.results, "a") as fh:
                     fh.write(json.dumps({"victim": victim, "recipe": recipe, "n": n, "textattack": ta,
-                                         "ours": ours, "loadavg": os.getloadavg()[0]}) + "\n")
+                                         "ours": ours, "ours_judged": judged, "loadavg": os.getloadavg()[0]}) + "\n")
             lines.append(row(victim, recipe, ta, ours))
+            if judged:
+                j, plain = judged[0], median(ours, "wall_s")
+                judged_lines.append(
+                    f"| {victim} | {recipe} | {plain:.1f} s | {j['wall_s']:.1f} s | {j['wall_s'] / plain:.2f}x | "
+                    f"{j['judge_s']:.1f} s | {100 * j['attack_success_rate']:.1f} % |")
     print(HEADER)
     print("\n".join(lines))
+    if judged_lines:
+        print("\n| victim | recipe | ours, no judge | ours, default (judge + validity) | ratio | judge seconds | "
+              "raw success rate, default |\n|---|---|---|---|---|---|---|")
+        print("\n".join(judged_lines))
     return 0
 
 
