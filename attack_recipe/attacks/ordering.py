@@ -100,7 +100,7 @@ def measure_order(attack, victim, text: str, label) -> OrderChoice:
     costly = [c for c in attack.constraints if c.costly]
     candidates: list = []
     for index in ctx.modifiable(original):
-        candidates += ctx._apply(cheap, ctx.propose(attack.transformation, original, [index]), screen=False)
+        candidates += ctx.apply_constraints(cheap, ctx.propose(attack.transformation, original, [index]), screen=False)
         if len(candidates) >= CALIBRATION_CANDIDATES:
             break
     candidates = candidates[:CALIBRATION_CANDIDATES]
@@ -108,14 +108,14 @@ def measure_order(attack, victim, text: str, label) -> OrderChoice:
         return OrderChoice(AUTO, CONSTRAINTS_FIRST, "too few candidates on the first example to measure costs")
     texts = [c.text for c in candidates]
     victim(texts[:1])
-    ctx._apply(costly, candidates[:1], screen=False)
+    ctx.apply_constraints(costly, candidates[:1], screen=False)
     start = time.perf_counter()
     victim(texts)
     victim_s = (time.perf_counter() - start) / len(texts)
     for constraint in costly:
         constraint.reset()  # a warm embedding cache would make the constraints look free
     start = time.perf_counter()
-    ctx._apply(costly, candidates, screen=False)
+    ctx.apply_constraints(costly, candidates, screen=False)
     constraint_s = (time.perf_counter() - start) / len(texts)
     for constraint in costly:
         constraint.reset()

@@ -81,8 +81,8 @@ class SearchContext:
     rejected: int = 0
     #: how :meth:`scored_neighbours` orders constraints and victim (attacks/ordering.py)
     order: str = CONSTRAINTS_FIRST
-    #: candidates a victim-first step scored but never had to check against the costly constraints
-    unchecked: int = 0
+    _gradients: dict = field(default_factory=dict)  # (text, class) -> word gradients (gradients_of)
+    _vocab_rows: dict | None = None  # word -> row of the victim's whole-word vocabulary
 
     # -- the example ---------------------------------------------------------------------------
     @property
@@ -127,10 +127,12 @@ class SearchContext:
 
     def filter(self, candidates: Sequence[AttackedText]) -> list[AttackedText]:
         """The candidates that pass every constraint and, in a valid-only search, the judge's screen."""
-        return self._apply(self.constraints, candidates, screen=True)
+        return self.apply_constraints(self.constraints, candidates, screen=True)
 
-    def _apply(self, constraints: Sequence[Constraint], candidates: Sequence[AttackedText], *,
-               screen: bool) -> list[AttackedText]:
+    def apply_constraints(self, constraints: Sequence[Constraint], candidates: Sequence[AttackedText], *,
+                          screen: bool) -> list[AttackedText]:
+        """The candidates that pass ``constraints`` (each timed by its timer), then, with ``screen`` in a
+        valid-only search, the judge's word rules."""
         kept = list(candidates)
         for constraint in constraints:
             if not kept:
@@ -180,11 +182,9 @@ class SearchContext:
             kept = self.filter(candidates)
             return self.evaluate(kept) if kept else []
         cheap = [c for c in self.constraints if not c.costly]
-        kept = self._apply(cheap, candidates, screen=True)
+        kept = self.apply_constraints(cheap, candidates, screen=True)
         scored = self.state.evaluate(kept) if kept else []
-        if improve_on is not None:
-            hopeless = [s for s in scored if s.score <= improve_on]
-            self.unchecked += len(hopeless)
+        if improve_on is not None:  # the step would keep none of these: never check them
             scored = [s for s in scored if s.score > improve_on]
         return self._victim_first(scored, costly)
 
@@ -201,7 +201,7 @@ class SearchContext:
             todo = [i for i in positions if i not in verdict]
             if not todo:
                 return
-            passed = {id(c) for c in self._apply(costly, [scored[i].text for i in todo], screen=False)}
+            passed = {id(c) for c in self.apply_constraints(costly, [scored[i].text for i in todo], screen=False)}
             judged = self._judged([scored[i] for i in todo if id(scored[i].text) in passed])
             by_text = {id(r.text): r for r in judged}
             for i in todo:
@@ -224,7 +224,6 @@ class SearchContext:
                 break
         if best is not None and verdict[best].success:
             check([i for i in ranked if scored[i].success])  # the step returns the most similar success
-        self.unchecked += sum(1 for i in range(len(scored)) if i not in verdict)
         return [verdict[i] for i in range(len(scored)) if verdict.get(i) is not None]
 
     def _screen(self, candidates: list[AttackedText]) -> list[AttackedText]:
@@ -313,10 +312,9 @@ class SearchContext:
     def gradients_of(self, text: AttackedText, column: int):
         """:meth:`word_gradients` for ``column``, remembered per text (one backward pass each)."""
         key = (text.text, column)
-        cache = self.__dict__.setdefault("_gradients", {})
-        if key not in cache:
-            cache[key] = self.word_gradients(text, column)
-        return cache[key]
+        if key not in self._gradients:
+            self._gradients[key] = self.word_gradients(text, column)
+        return self._gradients[key]
 
     def word_embeddings(self, words: Sequence[str]) -> list:
         """The victim's input embedding of each word (None where it has none): its
@@ -326,9 +324,9 @@ class SearchContext:
             if hasattr(victim, "word_embeddings"):
                 return list(victim.word_embeddings(list(words)))
             vocab, vectors = victim.word_vocabulary()
-            row = self.__dict__.get("_vocab_rows")
-            if row is None:
-                row = self.__dict__["_vocab_rows"] = {w: i for i, w in enumerate(vocab)}
+            if self._vocab_rows is None:
+                self._vocab_rows = {w: i for i, w in enumerate(vocab)}
+            row = self._vocab_rows
             return [vectors[row[w.lower()]] if w.lower() in row else None for w in words]
 
     def _white_box(self, what: str):
