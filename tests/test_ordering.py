@@ -114,6 +114,9 @@ def test_auto_puts_the_cheaper_part_first():
     assert choice.victim_seconds_per_text < choice.constraint_seconds_per_text
     assert choose_order(chars_attack(HashedCostly()), slow_victim, examples).order == CONSTRAINTS_FIRST
     assert choose_order(slow_check, cheap_victim, examples, CONSTRAINTS_FIRST).order == CONSTRAINTS_FIRST
+    # a query budget makes queries the scarce resource: auto never spends more of them
+    budgeted = choose_order(slow_check, cheap_victim, examples, query_budget=50)
+    assert budgeted.order == CONSTRAINTS_FIRST and "budget" in budgeted.reason
     no_costly = load_recipe("deepwordbug")
     assert choose_order(no_costly, cheap_victim, examples, VICTIM_FIRST).order == CONSTRAINTS_FIRST
 

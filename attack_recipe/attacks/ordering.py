@@ -14,7 +14,10 @@ best-scoring one that passes every constraint. Two ways to get it give the same 
 
 ``auto`` (the default) decides once per run from measured costs (:func:`measure_order`): seconds per
 text of the victim and of the attack's costly constraints on candidates of the run's first
-example. The choice, and the figures it came from, go into ``run.json``/``summary.json``; the order
+example. It goes victim-first only when the victim is at least :data:`VICTIM_FIRST_MARGIN` times
+cheaper per text, so that noise in the timing cannot flip the choice between two runs of one command
+(a TF-IDF victim is about 200 times cheaper than MiniLM; a transformer victim costs about what the
+encoder costs), and never under a query budget: there queries are what the run is short of. The choice, and the figures it came from, go into ``run.json``/``summary.json``; the order
 changes queries and seconds, never which text a step picks (a test checks both orders agree), so it is
 not part of a run's fingerprint and a resumed run may use another.
 """
@@ -31,6 +34,9 @@ ORDERS = (AUTO, CONSTRAINTS_FIRST, VICTIM_FIRST)
 
 #: candidates of the first example timed by :func:`measure_order` (after a warm-up call of each)
 CALIBRATION_CANDIDATES = 48
+#: auto goes victim-first only when a victim call is this many times cheaper per text than the
+#: costly constraints (a margin, so that timing noise does not decide)
+VICTIM_FIRST_MARGIN = 4.0
 
 
 @dataclass(frozen=True)
@@ -62,7 +68,7 @@ def applies(attack) -> bool:
     return bool(getattr(attack.search, "uses_order", False)) and any(c.costly for c in attack.constraints)
 
 
-def choose_order(attack, victim, examples, requested: str = AUTO) -> OrderChoice:
+def choose_order(attack, victim, examples, requested: str = AUTO, *, query_budget: int | None = None) -> OrderChoice:
     """The order for a run of ``attack`` on ``victim`` over ``examples`` (objects with ``text`` and ``label``)."""
     check_order(requested)
     if not applies(attack):
@@ -70,6 +76,9 @@ def choose_order(attack, victim, examples, requested: str = AUTO) -> OrderChoice
                            "no costly constraint to defer, or a search that does not step greedily")
     if requested != AUTO:
         return OrderChoice(requested, requested, "requested")
+    if query_budget is not None:
+        return OrderChoice(requested, CONSTRAINTS_FIRST,
+                           "a query budget: victim-first would spend queries to save encoder passes")
     for example in examples:
         if getattr(example, "problem", None) or not isinstance(example.text, str) or not example.text.strip():
             continue
@@ -85,7 +94,7 @@ def measure_order(attack, victim, text: str, label) -> OrderChoice:
 
     Victim-first scores every candidate the cheap constraints leave and checks the costly ones for
     a few; constraints-first the reverse. So victim-first wins when a victim call costs less per text
-    than the costly checks. Each part is called once untimed first, so lazy model loading is not
+    than the costly checks (chosen only with a margin, :data:`VICTIM_FIRST_MARGIN`). Each part is called once untimed first, so lazy model loading is not
     counted. The calibration's victim calls belong to no example and are not counted as queries.
     """
     from ..core.text import AttackedText
@@ -119,7 +128,8 @@ def measure_order(attack, victim, text: str, label) -> OrderChoice:
     constraint_s = (time.perf_counter() - start) / len(texts)
     for constraint in costly:
         constraint.reset()
-    order = VICTIM_FIRST if victim_s < constraint_s else CONSTRAINTS_FIRST
+    order = VICTIM_FIRST if victim_s * VICTIM_FIRST_MARGIN < constraint_s else CONSTRAINTS_FIRST
     reason = (f"victim {victim_s * 1e3:.3f} ms per text vs costly constraints {constraint_s * 1e3:.3f} ms per "
-              f"text on {len(texts)} candidates: {order}")
+              f"text on {len(texts)} candidates: {order} (victim-first needs a victim "
+              f"{VICTIM_FIRST_MARGIN:g}x cheaper)")
     return OrderChoice(AUTO, order, reason, victim_s, constraint_s, len(texts))

@@ -157,7 +157,8 @@ def armed_attack(prepared: PreparedRun):
         # workers in other processes load their own judges: here it only has to say what it is
         armed = arm(prepared.attack, prepared.victim, prepared.config, load=not prepared.config.parallel)
         # once per run, here, so every worker runs the same order (its choice is timing-dependent)
-        choice = choose_order(armed, prepared.victim, prepared.examples, prepared.config.order)
+        choice = choose_order(armed, prepared.victim, prepared.examples, prepared.config.order,
+                              query_budget=prepared.config.query_budget)
         prepared.run_info["order"] = choice.to_dict()
         prepared.armed = armed.with_order(choice.order)
     return prepared.armed
