@@ -16,8 +16,8 @@ best-scoring one that passes every constraint. Two ways to get it give the same 
 text of the victim and of the attack's costly constraints on candidates of the run's first
 example. It goes victim-first only when the victim is at least :data:`VICTIM_FIRST_MARGIN` times
 cheaper per text, so that noise in the timing cannot flip the choice between two runs of one command
-(a TF-IDF victim is about 200 times cheaper than MiniLM; a transformer victim costs about what the
-encoder costs), and never under a query budget: there queries are what the run is short of. The choice, and the figures it came from, go into ``run.json``/``summary.json``; the order
+(a TF-IDF victim is about 200 times cheaper than MiniLM, the profanity filter about 50 times; a
+transformer victim costs about what the encoder costs), and never under a query budget: there queries are what the run is short of. The choice, and the figures it came from, go into ``run.json``/``summary.json``; the order
 changes queries and seconds, never which text a step picks (a test checks both orders agree), so it is
 not part of a run's fingerprint and a resumed run may use another.
 """
