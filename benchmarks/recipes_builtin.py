@@ -68,6 +68,8 @@ def measure(recipe: str, args) -> dict:
     s = outcome.summary
     violations = sum(bool(violated_constraints(prepared.attack, r)) for r in outcome.results)
     figures = {k: s.get(k) for k in FIGURE_KEYS}
+    if figures["mean_similarity"] is None:  # a run without validity scoring measures none: one batch here
+        figures["mean_similarity"] = batched_similarity(outcome.results)
     figures.update(
         violations=violations, num_examples=args.num_examples, seed=args.seed, model=args.model or "sentiment-minilm",
         wall_seconds=round(wall, 1), load_average_at_start=round(load_before, 2),
@@ -78,6 +80,19 @@ def measure(recipe: str, args) -> dict:
     print(f"{recipe}: done in {wall:.0f} s (errors {s['errors']}, skipped {s['skipped']}, "
           f"load average {load_before:.1f} at start)", flush=True)
     return figures
+
+
+def batched_similarity(results) -> float | None:
+    """Mean cosine(original, perturbed) of the successes under the packaged MiniLM, in one batch: the
+    table's similarity column for runs that did not measure it per success (``--no-validity``)."""
+    from attack_recipe.attacks.results import Status
+    from attack_recipe.resources.encoder import load_sentence_encoder
+
+    pairs = [(r.original_text, r.perturbed_text) for r in results if r.status is Status.SUCCEEDED and r.perturbed_text]
+    if not pairs:
+        return None
+    sims = load_sentence_encoder().cosine([a for a, _ in pairs], [b for _, b in pairs])
+    return round(float(sum(sims) / len(sims)), 6)
 
 
 def figures_from_run(recipe: str, folder: Path) -> dict:
@@ -92,6 +107,8 @@ def figures_from_run(recipe: str, folder: Path) -> dict:
     results = read_results(folder / "results.jsonl")
     attack = load_recipe(recipe)
     figures = {k: s.get(k) for k in FIGURE_KEYS}
+    if figures["mean_similarity"] is None:
+        figures["mean_similarity"] = batched_similarity(results)
     figures.update(
         violations=sum(bool(violated_constraints(attack, r)) for r in results), num_examples=len(results),
         seed=s["seed"], model=s.get("model") or "sentiment-minilm",
