@@ -287,6 +287,11 @@ class SearchContext:
     def out_of_budget(self) -> bool:
         return self.state.out_of_budget
 
+    @property
+    def budget_cut(self) -> bool:
+        """True once the budget refused a text: some candidate went unscored."""
+        return self.state.budget_exhausted
+
     def similarity_of(self, text: AttackedText) -> float | None:
         """The similarity a sentence-similarity constraint recorded for ``text``, if any."""
         return self.state.similarity.get(text.text)

@@ -56,7 +56,7 @@ def rank_words(ctx, initial: Scored, method: str, unk_token: str = "[UNK]") -> t
             swapped = ctx.scored_neighbours(text, [index])  # holds the best passing swap, in either order
             if swapped:
                 gains[k] = max(r.score for r in swapped) - initial.score
-            if ctx.state.budget_exhausted:  # a candidate went unscored: the ranking is incomplete
+            if ctx.budget_cut:  # a candidate went unscored: the ranking is incomplete
                 return [], False
         scores = saliency * gains
     return _sorted(indices, scores), True
