@@ -26,6 +26,9 @@ How a pair is read (``judge_many``):
 4. Text rules: share of words changed, fluency (perplexity ratio under the causal LM) and meaning
    (cosine under the independent E5 encoder), both measured on the text with typos put back, so
    they judge the word swaps (a typo always raises perplexity; typos have their own rules).
+5. In context (``judge_many`` only): each accepted word swap put alone into the original, scored by the
+   causal LM over the whole text; a synonym in the wrong sense for this sentence makes it much less
+   likely ("call her back" -> "name her back").
 
 A pair is valid when no rule fires. Thresholds were set on the development pairs in
 ``../shared/validity`` and by reading pairs (docs/judge.md). Models load on first use, each once;
