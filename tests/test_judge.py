@@ -410,3 +410,25 @@ def test_a_synonym_only_in_a_rare_sense_is_no_synonym():
     rare = tiny_judge(**parts).judge("I take it", "I remove it")
     assert rare.reasons == ("not a synonym: take -> remove (WordNet rare-sense synonym, cosine 0.60)",)
     assert tiny_judge(**parts, thresholds=JudgeThresholds(max_senses=4)).judge("I take it", "I remove it").valid
+
+
+def test_a_synonym_the_sentence_makes_unlikely_is_wrong_in_context():
+    """Issue 9: WordNet synonyms in a frequent sense but the wrong one here ("call HER back" -> "name
+    HER back") passed the word rules; the LM scores each swap alone in the original sentence."""
+    original = "please buy the movie"
+    swapped = "please purchase the movie"
+    far = RatioLM(log_probs={original: -30.0, swapped: -41.0})
+    v = tiny_judge(lm=far).judge(original, swapped)
+    assert v.reasons == ("wrong in context: buy -> purchase (log-probability -11.0 in the sentence)",)
+    assert v.signals["context_logprob"] == {"buy -> purchase": -11.0}
+    near = RatioLM(log_probs={original: -30.0, swapped: -33.0})
+    assert tiny_judge(lm=near).judge(original, swapped).valid
+    # each swap is scored alone in the original, with the rest of the sentence on both sides
+    long = "please buy the movie for me and my friends tonight"
+    both = tiny_judge(lm=near).judge(long, "please purchase the film for me and my friends tonight")
+    assert set(near.scored) >= {long, "please purchase the movie for me and my friends tonight",
+                                "please buy the film for me and my friends tonight"}
+    assert both.valid
+    # screening (inside every valid-only search) never uses the LM
+    lm = RatioLM(log_probs={original: -30.0, swapped: -41.0})
+    assert tiny_judge(lm=lm).screen_many([(original, swapped)])[0].valid and not lm.scored

@@ -26,6 +26,9 @@ How a pair is read (``judge_many``):
 4. Text rules: share of words changed, fluency (perplexity ratio under the causal LM) and meaning
    (cosine under the independent E5 encoder), both measured on the text with typos put back, so
    they judge the word swaps (a typo always raises perplexity; typos have their own rules).
+5. In context (``judge_many`` only): each accepted word swap put alone into the original, scored by the
+   causal LM over the whole text; a synonym in the wrong sense for this sentence makes it much less
+   likely ("call her back" -> "name her back").
 
 A pair is valid when no rule fires. Thresholds were set on the development pairs in
 ``../shared/validity`` and by reading pairs (docs/judge.md). Models load on first use, each once;
@@ -83,6 +86,11 @@ class JudgeThresholds:
     max_change_share: float = 0.5
     #: perplexity(swapped) / perplexity(original) under the causal LM
     max_perplexity_ratio: float = 2.0
+    #: a word swap in its sentence: log p(original with only this swap) - log p(original), whole text
+    #: under the causal LM (natural log), may not fall below minus this. A synonym in the wrong sense
+    #: ("never confirmed" -> "never sustained", "call her back" -> "name her back") is one the sentence
+    #: makes unlikely, on both sides of it; the mean over the text (the perplexity ratio) dilutes it.
+    max_context_logprob_drop: float = 10.0
     #: cosine(original, swapped) under the independent encoder (multilingual-e5; its band is 0.7-1.0)
     min_similarity: float = 0.9
 
@@ -110,6 +118,8 @@ class _Pair:
     details: list[dict] = dataclasses.field(default_factory=list)
     swap_like: int = 0
     typos: list[Change] = dataclasses.field(default_factory=list)
+    #: word swaps the word rules accepted, for the in-context check (:meth:`ValidityJudge._in_context`)
+    swaps: list[Change] = dataclasses.field(default_factory=list)
 
 
 def _as_pair(item) -> tuple[str, str, Any]:
@@ -389,10 +399,12 @@ class ValidityJudge:
         needed = {"synonym": th.min_cosine_synonym, "similar": th.min_cosine_similar,
                   "hypernym": th.min_cosine_hypernym}.get(relation or "")
         if needed is not None and cosine is not None and cosine >= needed:
+            p.swaps.append(Change(a, b))
             return
         longer = max(len(ws.bare(a.text)), len(ws.bare(b.text)))
         if (relation is None and cosine is not None and cosine >= th.min_cosine_variant
                 and edits <= min(th.max_variant_edits, 0.25 * longer)):
+            p.swaps.append(Change(a, b))
             return
         evidence = f"WordNet {relation}" if relation else "no WordNet relation"
         p.reasons.append(f"not a synonym: {a.text} -> {b.text} ({evidence}, cosine "
@@ -440,6 +452,7 @@ class ValidityJudge:
                 p.details.append({"perplexity_ratio": None if ratio is None else round(ratio, 3)})
                 if ratio is not None and ratio > th.max_perplexity_ratio:
                     p.reasons.append(f"fluency: perplexity x{ratio:.1f}")
+            self._in_context(todo)
         if self.similarity:
             sims = self.encoder.cosine([p.original for p in todo], swapped)
             for p, sim in zip(todo, sims):
@@ -447,12 +460,42 @@ class ValidityJudge:
                 if float(sim) < th.min_similarity:
                     p.reasons.append(f"meaning: similarity {float(sim):.2f} < {th.min_similarity:.2f}")
 
+    def _in_context(self, items: list[_Pair]) -> None:
+        """Each accepted word swap scored in its sentence, one at a time, by the causal LM.
+
+        Why: the synonymy evidence (a WordNet relation in one of the word's frequent senses, agreeing
+        word vectors) knows the word's part of speech but not its sense in this sentence, and a
+        valid-only search seeks out exactly those holes: "never confirmed" -> "never sustained",
+        "140 characters" -> "140 qualities", "call HER back" -> "name HER back". The LM reads the word
+        with the rest of the sentence, left and right (the whole text's log-likelihood, not only the
+        left context), and a wrong sense makes the sentence much less likely. Each swap is put alone
+        into the original, so one swap's score does not depend on the others. Only ``judge_many`` does
+        this (one batched LM pass); ``screen_many`` stays free of models.
+        """
+        todo = [p for p in items if p.swaps]
+        if not todo:
+            return
+        single = {id(p): [p.original[:c.original.start] + c.perturbed.text + p.original[c.original.end:]
+                          for c in p.swaps] for p in todo}
+        texts = list(dict.fromkeys([p.original for p in todo] + [t for p in todo for t in single[id(p)]]))
+        logp = dict(zip(texts, (float(x) for x in self.lm.log_probs(texts))))
+        limit = self.thresholds.max_context_logprob_drop
+        for p in todo:
+            scores = {}
+            for c, text in zip(p.swaps, single[id(p)]):
+                delta = logp[text] - logp[p.original]
+                scores[f"{c.original.text} -> {c.perturbed.text}"] = round(delta, 2)
+                if delta < -limit:
+                    p.reasons.append(f"wrong in context: {c.original.text} -> {c.perturbed.text} "
+                                     f"(log-probability {delta:+.1f} in the sentence)")
+            p.details.append({"context_logprob": scores})
+
     def _verdict(self, p: _Pair) -> Verdict:
         changes = [d for d in p.details if "op" in d]
         signals: dict[str, Any] = {"label": p.label, "tokens": p.n_tokens, "changes": changes,
                                    "typos": len(p.typos), "swapped": p.swap_like,
                                    "changed_share": round(len(p.changes) / max(1, p.n_tokens), 3),
-                                   "perplexity_ratio": None, "similarity": None}
+                                   "perplexity_ratio": None, "similarity": None, "context_logprob": None}
         for d in p.details:
             if "op" not in d:
                 signals.update(d)

@@ -154,15 +154,23 @@ class TinyTagger:
 
 
 class RatioLM:
-    """'Perplexity' 10 for texts it was not told about; ``perplexities`` sets others. Counts the texts seen."""
+    """'Perplexity' 10 and log-probability -50 for texts it was not told about; ``perplexities`` and
+    ``log_probs`` set others. Counts the texts seen (by either)."""
 
-    def __init__(self, perplexities: Mapping[str, float] | None = None):
+    def __init__(self, perplexities: Mapping[str, float] | None = None,
+                 log_probs: Mapping[str, float] | None = None):
         self._ppl = dict(perplexities or {})
+        self._logp = dict(log_probs or {})
         self.seen: list[str] = []
+        self.scored: list[str] = []
 
     def perplexity(self, texts: Sequence[str]):
         self.seen.extend(texts)
         return [self._ppl.get(t, 10.0) for t in texts]
+
+    def log_probs(self, texts: Sequence[str]):
+        self.scored.extend(texts)
+        return [self._logp.get(t, -50.0) for t in texts]
 
 
 class FixedEncoder:
