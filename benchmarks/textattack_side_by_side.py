@@ -86,24 +86,16 @@ def build_textfooler(model_wrapper):
     i2w = {i: w for i, w in enumerate(words)}
     emb = WordEmbedding(matrix, w2i, i2w, nn)
 
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from sbs_victims import MeanPooledEncoder  # the one mean-pooled MiniLM of the benchmarks
+
     class MiniLMEncoder(SentenceEncoder):
         def __init__(self, **kw):
             super().__init__(**kw)
-            from transformers import AutoModel
-            self.tok = AutoTokenizer.from_pretrained(MINILM)
-            self.model = AutoModel.from_pretrained(MINILM).eval()
+            self.pooled = MeanPooledEncoder(MINILM)
 
         def encode(self, sentences):
-            out = []
-            for s in range(0, len(sentences), 64):
-                enc = self.tok(list(sentences[s:s + 64]), padding=True, truncation=True,
-                               max_length=256, return_tensors="pt")
-                with torch.no_grad():
-                    h = self.model(**enc).last_hidden_state
-                m = enc["attention_mask"].unsqueeze(-1).float()
-                v = (h * m).sum(1) / m.sum(1).clamp(min=1e-9)
-                out.append(torch.nn.functional.normalize(v, dim=-1))
-            return torch.cat(out).numpy()
+            return self.pooled.encode(list(sentences))
 
     if STOPWORDS:  # the side-by-side's shared definition: attack-recipe's stopword list
         sw = set(open(STOPWORDS, encoding="utf-8").read().split())

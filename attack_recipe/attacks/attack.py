@@ -201,7 +201,7 @@ class Attack:
                                     reason="goal already met on the original text")
             ctx = SearchContext(state, self.transformation, self.pre_constraints, self.constraints,
                                 judge=self.judge, require_valid=self.require_valid, original=text,
-                                order=getattr(self, "order", CONSTRAINTS_FIRST))
+                                order=self.order)
             best = self.search.search(ctx, initial)
             state.deadline = None  # what the search found in time is kept: judging it is not cut short
         except VictimError as exc:

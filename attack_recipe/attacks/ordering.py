@@ -15,11 +15,13 @@ best-scoring one that passes every constraint. Two ways to get it give the same 
 ``auto`` (the default) decides once per run from measured costs (:func:`measure_order`): seconds per
 text of the victim and of the attack's costly constraints on candidates of the run's first
 example. It goes victim-first only when the victim is at least :data:`VICTIM_FIRST_MARGIN` times
-cheaper per text, so that noise in the timing cannot flip the choice between two runs of one command
-(a TF-IDF victim is about 200 times cheaper than MiniLM, the profanity filter about 50 times; a
-transformer victim costs about what the encoder costs), and never under a query budget: there queries are what the run is short of. The choice, and the figures it came from, go into ``run.json``/``summary.json``; the order
-changes queries and seconds, never which text a step picks (a test checks both orders agree), so it is
-not part of a run's fingerprint and a resumed run may use another.
+cheaper per text, so that noise in the timing cannot flip the choice between two runs of one
+command (a TF-IDF victim is about 200 times cheaper than MiniLM, the profanity filter about 50
+times; a transformer victim costs about what the encoder costs), and never under a query budget:
+there queries are what the run is short of. The choice, and the figures it came from, go into
+``run.json``/``summary.json``. The order changes queries and seconds, never which text a step picks
+(a test checks both orders agree), so it is not part of a run's fingerprint and a resumed run may
+use another.
 """
 
 from __future__ import annotations
@@ -94,8 +96,8 @@ def measure_order(attack, victim, text: str, label) -> OrderChoice:
 
     Victim-first scores every candidate the cheap constraints leave and checks the costly ones for
     a few; constraints-first the reverse. So victim-first wins when a victim call costs less per text
-    than the costly checks (chosen only with a margin, :data:`VICTIM_FIRST_MARGIN`). Each part is called once untimed first, so lazy model loading is not
-    counted. The calibration's victim calls belong to no example and are not counted as queries.
+    than the costly checks (chosen only with a margin, :data:`VICTIM_FIRST_MARGIN`). Each part is
+    called once untimed first, so lazy model loading is not counted. The calibration's victim calls belong to no example and are not counted as queries.
     """
     from ..core.text import AttackedText
     from .attack import example_rng

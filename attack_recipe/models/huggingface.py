@@ -169,14 +169,14 @@ class HuggingFaceVictim(Victim):
         cache = self.__dict__.setdefault("_word_embedding_cache", {})
         todo = [w for w in dict.fromkeys(str(w) for w in words) if w not in cache]
         if todo:
-            matrix = self.embedding_matrix_cached()
+            matrix = self._embedding_rows()
             ids = self._tokenizer(todo, add_special_tokens=False)["input_ids"]
             for word, rows in zip(todo, ids):
                 cache[word] = matrix[rows].mean(axis=0) if rows else None
         return [cache[str(w)] for w in words]
 
-    def embedding_matrix_cached(self) -> "np.ndarray":
-        """:meth:`embedding_matrix`, copied out of the model once."""
+    def _embedding_rows(self) -> "np.ndarray":
+        """:meth:`embedding_matrix`, copied out of the model once (for :meth:`word_embeddings`)."""
         if getattr(self, "_embedding_matrix", None) is None:
             self._embedding_matrix = self.embedding_matrix()
         return self._embedding_matrix
