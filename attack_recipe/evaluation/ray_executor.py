@@ -38,6 +38,8 @@ logger = logging.getLogger(__name__)
 
 #: an actor whose process died is restarted this many times, and the example it held retried as often
 MAX_RESTARTS = 3
+#: examples sent ahead to each actor (as the local executor queues two per worker)
+QUEUED_PER_ACTOR = 2
 
 
 def import_ray():
@@ -136,20 +138,26 @@ class RayExecutor(Executor):
         if ray is None:
             raise RuntimeError("RayExecutor.run before start")
         queue = deque(jobs)
-        idle = list(self._actors)
+        in_flight = {actor: 0 for actor in self._actors}
         running: dict[Any, tuple[int, Any]] = {}  # object ref -> (position, actor)
         while queue or running:
-            while idle and queue:
-                actor = idle.pop()
-                position, example = queue.popleft()
-                running[actor.attack.remote(example)] = (position, actor)
+            # Up to QUEUED_PER_ACTOR examples wait on each actor (an actor runs its calls in order), so
+            # an actor never idles while this process, competing for the same cores, gets round to
+            # sending the next example: one at a time, 2 actors on 2 cores ran 25 % below 2 local workers.
+            for actor in sorted(in_flight, key=in_flight.get):
+                if not queue:
+                    break
+                while queue and in_flight[actor] < QUEUED_PER_ACTOR:
+                    position, example = queue.popleft()
+                    running[actor.attack.remote(example)] = (position, actor)
+                    in_flight[actor] += 1
             done, _ = ray.wait(list(running), num_returns=1)
             position, actor = running.pop(done[0])
             try:
                 result = ray.get(done[0])
             except Exception as exc:  # noqa: BLE001
                 raise self._explained(exc) from None
-            idle.append(actor)
+            in_flight[actor] -= 1
             yield position, result
 
     def close(self) -> None:
@@ -180,4 +188,4 @@ class RayExecutor(Executor):
         return exc
 
 
-__all__ = ["MAX_RESTARTS", "RayExecutor", "RayWorker", "import_ray"]
+__all__ = ["MAX_RESTARTS", "QUEUED_PER_ACTOR", "RayExecutor", "RayWorker", "import_ray"]
