@@ -22,7 +22,9 @@ Timed like for like: each side's attack loop after loading, in its own process, 
 with the similarity it reports for each success (its cost is in the "encoder" column). The runs of a
 (victim, recipe) pair alternate: TextAttack, ours, TextAttack, ours (``--repeats``); the medians are
 printed. Each side's success rate and distinct victim texts per success are printed too, so a speed-up
-bought with a lower success rate shows. Needs a TextAttack venv (benchmarks/README.md) and
+bought with a lower success rate shows. ``--ta-our-words`` lets TextAttack modify only the words we
+may (stopwords in any case, no word of an @mention or URL; TextAttack as shipped swaps "I", "This" and
+"@United"), for success rates compared like for like. Needs a TextAttack venv (benchmarks/README.md) and
 ``alt-profanity-check`` in both venvs.
 """
 
@@ -89,7 +91,8 @@ def run_ours(victim_name: str, recipe: str, n: int, work: Path, order: str, judg
             "queries": sum(r.queries for r in outcome.results), "order": (s["run"].get("order") or {}).get("order"), **model.counts()}
 
 
-def run_textattack(ta_python: str, victim_name: str, recipe: str, n: int, work: Path, inputs: Path) -> dict:
+def run_textattack(ta_python: str, victim_name: str, recipe: str, n: int, work: Path, inputs: Path,
+                   our_words: bool = False) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "summary.json"
         env = dict(os.environ, NLTK_DATA=str(inputs / "nltk"), HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1",
@@ -99,6 +102,8 @@ def run_textattack(ta_python: str, victim_name: str, recipe: str, n: int, work: 
                "--threads", os.environ.get("SBS_THREADS", "1"), "--json-out", str(out)]
         if recipe == "textfooler":
             cmd += ["--stopwords", str(inputs / "stopwords.txt"), "--check-short-texts"]
+        if our_words:
+            cmd.append("--our-words")
         with open(Path(tmp) / "stderr.log", "w") as log:
             done = subprocess.run(cmd, env=env, stdout=subprocess.DEVNULL, stderr=log)
         if done.returncode:
@@ -159,6 +164,8 @@ def main(argv=None) -> int:
     r.add_argument("--with-judge", action="store_true",
                    help="also time our default run (judge, valid-only where default, validity scoring) against "
                         "the unjudged one, and print that table too")
+    r.add_argument("--ta-our-words", action="store_true",
+                   help="TextAttack modifies only the words we may (textattack_side_by_side.py --our-words)")
     o = sub.add_parser("ours", help="(internal) one attack-recipe run")
     o.add_argument("victim")
     o.add_argument("recipe")
@@ -188,7 +195,7 @@ def main(argv=None) -> int:
         for recipe in args.recipes:
             ta, ours = [], []
             for _ in range(args.repeats):
-                ta.append(run_textattack(args.ta_python, victim, recipe, n, work, inputs))
+                ta.append(run_textattack(args.ta_python, victim, recipe, n, work, inputs, args.ta_our_words))
                 ours.append(run_ours_subprocess(victim, recipe, n, work, args.order))
                 print(f"  {victim} {recipe} ({n} examples): TextAttack {ta[-1]['wall_s']:.1f} s, "
                       f"ours {ours[-1]['wall_s']:.1f} s", flush=True)

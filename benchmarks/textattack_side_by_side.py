@@ -134,6 +134,7 @@ def build_textfooler(model_wrapper):
 POS_MODE = "none"
 STOPWORDS = ""  # a file of stopwords for TextFooler (--stopwords); "" keeps TextAttack's own set
 SKIP_SHORT = True  # TextAttack's TextFooler skips the encoder check for texts shorter than the window
+OUR_WORDS = False  # --our-words: modify only what attack-recipe counts as modifiable words
 TIMERS = {"encoder_s": 0.0}
 
 
@@ -176,6 +177,39 @@ def _make_wordnet_pos():
     return WordNetPOS
 
 
+def _make_our_words(stopwords):
+    """A pre-transformation constraint that leaves TextAttack only the words attack-recipe may modify.
+
+    Two differences in TextAttack 0.3.11's word handling, found by diffing per-example results on the
+    built-in victim (docs/speed.md): its StopwordModification compares the word as written, so "I",
+    "This" and "And" are swapped although "i", "this" and "and" are stopwords; and words_from_text
+    splits @mentions and URLs into words ("@United" -> "United", "http://t.co/x" -> "http", "t",
+    "co", "x"), so the addressee and the link get swapped. attack-recipe treats neither as a word
+    to change (attack_recipe/core/text.py's PROTECTED_PATTERN is copied below, to keep this script
+    runnable in TextAttack's environment)."""
+    import re
+
+    from textattack.constraints import PreTransformationConstraint
+    from textattack.shared.utils import words_from_text
+
+    protected = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)@\w+")
+    lowered = {w.lower() for w in stopwords}
+
+    class OurWords(PreTransformationConstraint):
+        def _get_modifiable_indices(self, current_text):
+            # words_from_text splits on whitespace and segments each piece: redo it piece by piece to
+            # know which words come from a mention or URL.
+            inside, index = set(), 0
+            for piece in current_text.text.split():
+                count = len(words_from_text(piece))
+                if protected.search(piece):
+                    inside.update(range(index, index + count))
+                index += count
+            return {i for i, w in enumerate(current_text.words) if i not in inside and w.lower() not in lowered}
+
+    return OurWords()
+
+
 class CountingWrapper(textattack.models.wrappers.ModelWrapper):
     """TextAttack's wrapper around a side-by-side victim (benchmarks/sbs_victims.py): the same
     prediction function and counters as attack-recipe's side of the comparison."""
@@ -188,7 +222,7 @@ class CountingWrapper(textattack.models.wrappers.ModelWrapper):
 
 
 def main():
-    global POS_MODE, VICTIM, MINILM, EMB_DIR, OUT, STOPWORDS, SKIP_SHORT
+    global POS_MODE, VICTIM, MINILM, EMB_DIR, OUT, STOPWORDS, SKIP_SHORT, OUR_WORDS
     ap = argparse.ArgumentParser()
     ap.add_argument("recipe", choices=["pwws", "deepwordbug", "textfooler"])
     ap.add_argument("--threads", type=int, default=1)
@@ -203,9 +237,12 @@ def main():
     ap.add_argument("--stopwords", default="", help="TextFooler's stopword file (default: TextAttack's own set)")
     ap.add_argument("--check-short-texts", action="store_true",
                     help="TextFooler: apply the encoder check to texts shorter than its window too")
+    ap.add_argument("--our-words", action="store_true",
+                    help="modify only what attack-recipe may: stopwords in any case, no word of an @mention or URL "
+                         "(see _make_our_words)")
     ap.add_argument("--json-out", default="", help="write the timing record here too")
     args = ap.parse_args()
-    POS_MODE, STOPWORDS, SKIP_SHORT = args.pos, args.stopwords, not args.check_short_texts
+    POS_MODE, STOPWORDS, SKIP_SHORT, OUR_WORDS = args.pos, args.stopwords, not args.check_short_texts, args.our_words
     paths = json.load(open(os.path.join(args.inputs, "paths.json")))
     VICTIM, MINILM, EMB_DIR, OUT = paths["victim"], paths["minilm"], os.path.join(args.inputs, "glove"), args.out
     torch.set_num_threads(args.threads)
@@ -240,6 +277,12 @@ def main():
         attack = textattack.attack_recipes.DeepWordBugGao2018.build(wrapper)
     else:
         attack = build_textfooler(wrapper)
+    if OUR_WORDS:  # the recipe's own stopwords, matched in any case; mentions and URLs left alone
+        from textattack.constraints.pre_transformation import StopwordModification
+
+        stopwords = next(c.stopwords for c in attack.pre_transformation_constraints
+                         if isinstance(c, StopwordModification))
+        attack.pre_transformation_constraints.append(_make_our_words(stopwords))
     print(attack, file=sys.stderr)
 
     attack_args = AttackArgs(num_examples=len(rows), disable_stdout=True, random_seed=0,
@@ -252,7 +295,7 @@ def main():
     results = attacker.attack_dataset()
     wall = time.time() - t0
 
-    name = args.recipe + ("" if args.recipe != "textfooler" else f"_pos-{args.pos}")
+    name = args.recipe + ("" if args.recipe != "textfooler" else f"_pos-{args.pos}") + ("_our-words" if OUR_WORDS else "")
     if args.victim != "builtin":
         name = f"{args.victim}_{name}"
     with open(os.path.join(OUT, f"{name}.jsonl"), "w") as f:
