@@ -74,13 +74,13 @@ def run_ours(victim_name: str, recipe: str, n: int, work: Path, order: str, judg
     attack = armed_attack(prepared)
     first = prepared.examples[0]
     attack.run(victim, first.text, first.label, example_id="warm-up")  # lazy models load here, untimed
-    model.reset()
-    start = time.perf_counter()
     validity = None
-    if judged:
+    if judged:  # its models load here, untimed, as the attack's did in the warm-up
         from attack_recipe.evaluation.runner import validity_scorer
 
         validity = validity_scorer()
+    model.reset()
+    start = time.perf_counter()
     outcome = run_dataset(attack, victim, prepared.examples, seed=0, run_info=prepared.run_info, validity=validity)
     wall = time.perf_counter() - start
     s = outcome.summary

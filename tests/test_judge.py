@@ -224,6 +224,29 @@ def test_shouting_text_is_tagged_lower_cased():
     assert seen == ["thank you so much", "thank you so mucho"]
 
 
+def test_perturbed_texts_are_tagged_without_entities_where_the_tagger_can():
+    """Only the original's entities are read, so candidates skip the (costly) entity recogniser; a
+    name in the original stays protected, and a tagger without the option still works."""
+    calls = []
+
+    class EntityAwareTagger(TinyTagger):
+        def tag_many(self, texts, entities=True):
+            calls.append((list(texts), entities))
+            return super().tag_many(texts)
+
+    # lower case, so only the entity type (not a capital letter) says "chicago" names a place
+    judge = tiny_judge(tagger=EntityAwareTagger({}, entities={"chicago": "GPE"}))
+    verdicts = judge.judge_many([("i flew to chicago", "i flew to boston"), ("the movie was terrible", "the film was terrible")])
+    assert calls == [(["i flew to chicago", "the movie was terrible"], True),
+                     (["i flew to boston", "the film was terrible"], False)]
+    assert verdicts[0].reasons == ("entity changed: chicago -> boston",) and verdicts[1].valid
+    judge.judge_many([("i flew to boston", "i flew to chicago")])  # tagged before without entities: redone
+    assert calls[-1] == (["i flew to boston"], True)
+    plain = tiny_judge(tagger=TinyTagger({}, entities={"chicago": "GPE"}))  # tag_many(texts) only
+    assert plain.judge("i flew to chicago", "i flew to boston").reasons == ("entity changed: chicago -> boston",)
+    assert tiny_judge(tagger=TinyTagger({})).judge("i flew to chicago", "i flew to boston").valid
+
+
 def test_identical_texts_are_valid_and_batching_keeps_order():
     judge = tiny_judge()
     verdicts = judge.judge_many([("Same text", "same TEXT"), {"original": "the food was good",

@@ -9,6 +9,7 @@ every registered recipe it applies to, and that ``auto`` picks the cheaper order
 import json
 import time
 import zlib
+from types import SimpleNamespace
 
 import pytest
 
@@ -79,6 +80,44 @@ def test_both_orders_agree_in_a_valid_only_search():
     _, a = outcomes(base, victim)
     _, b = outcomes(base.with_order(VICTIM_FIRST), victim)
     assert a == b
+
+
+class PickyJudge:
+    """The tiny judge, except that it also rejects about 1 in ``modulus`` texts (by CRC), so a
+    valid-only step often meets rejected successes; counts the texts it was asked about."""
+
+    def __init__(self, modulus: int):
+        self.inner, self.modulus, self.asked = tiny_judge(), modulus, 0
+
+    def judge_many(self, pairs):
+        self.asked += len(pairs)
+        verdicts = self.inner.judge_many(pairs)
+        return [v if zlib.crc32(p[1].encode()) % self.modulus else SimpleNamespace(valid=False, reasons=["picky"])
+                for p, v in zip(pairs, verdicts)]
+
+    def screen_many(self, pairs):
+        return self.inner.screen_many(pairs)
+
+
+def test_a_valid_only_step_judges_fewer_successes_and_chooses_what_judging_all_would(monkeypatch):
+    """The reference judges every success of a step before choosing (what the engine did before it
+    judged in preference order); both orders must choose its texts with fewer verdicts."""
+    from attack_recipe.attacks.search.base import SearchContext
+
+    victim = KeywordSentimentVictim()
+    every_edit = Composite([RandomCharacterDeletion(random_one=False), NeighbourCharacterSwap(random_one=False)])
+    attack = Attack(every_edit, GreedyWordSwapWIR("unk"), [RepeatModification(), HashedCostly()],
+                    similarity_model=None, name="every-edit")  # many successes per step
+    lazy, lazy_first = PickyJudge(2), PickyJudge(2)
+    _, a = outcomes(attack.with_judge(lazy, require_valid=True), victim)
+    _, b = outcomes(attack.with_judge(lazy_first, require_valid=True).with_order(VICTIM_FIRST), victim)
+    eager = PickyJudge(2)
+    monkeypatch.setattr(SearchContext, "_greedy_choice", lambda self, scored, deferred: self._judged(scored))
+    reference, expected = outcomes(attack.with_judge(eager, require_valid=True), victim)
+    assert a == b == expected
+    assert any(r.status.value == "succeeded" for r in reference)
+    assert sum(r.rejected_successes for r in reference) > 0  # the judge's choice mattered
+    assert lazy.asked < eager.asked and lazy_first.asked < eager.asked
 
 
 @pytest.fixture(scope="module")

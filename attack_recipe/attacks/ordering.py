@@ -65,9 +65,17 @@ def check_order(order: str) -> str:
     return order
 
 
+def screens(attack) -> bool:
+    """Whether a search of ``attack`` puts candidates through its judge's screen (valid-only, with a
+    judge that has ``screen_many``): a costly check too — it tags every candidate text."""
+    return bool(getattr(attack, "require_valid", False)) and hasattr(getattr(attack, "judge", None), "screen_many")
+
+
 def applies(attack) -> bool:
-    """Whether the order can matter: a search that steps greedily and a costly constraint to defer."""
-    return bool(getattr(attack.search, "uses_order", False)) and any(c.costly for c in attack.constraints)
+    """Whether the order can matter: a search that steps greedily and a costly check to defer (a
+    costly constraint or the judge's screen)."""
+    return bool(getattr(attack.search, "uses_order", False)) and (
+        any(c.costly for c in attack.constraints) or screens(attack))
 
 
 def choose_order(attack, victim, examples, requested: str = AUTO, *, query_budget: int | None = None) -> OrderChoice:
@@ -75,7 +83,7 @@ def choose_order(attack, victim, examples, requested: str = AUTO, *, query_budge
     check_order(requested)
     if not applies(attack):
         return OrderChoice(requested, CONSTRAINTS_FIRST,
-                           "no costly constraint to defer, or a search that does not step greedily")
+                           "no costly constraint or judge's screen to defer, or a search that does not step greedily")
     if requested != AUTO:
         return OrderChoice(requested, requested, "requested")
     if query_budget is not None:
@@ -105,7 +113,9 @@ def measure_order(attack, victim, text: str, label) -> OrderChoice:
     from .state import RunState
 
     state = RunState(victim, attack.goal, victim.label_index(label), example_rng(0, "order-calibration"))
-    ctx = SearchContext(state, attack.transformation, attack.pre_constraints, attack.constraints)
+    ctx = SearchContext(state, attack.transformation, attack.pre_constraints, attack.constraints,
+                        judge=attack.judge if screens(attack) else None, require_valid=screens(attack),
+                        original=text)
     original = AttackedText(text)
     cheap = [c for c in attack.constraints if not c.costly]
     costly = [c for c in attack.constraints if c.costly]
@@ -119,19 +129,20 @@ def measure_order(attack, victim, text: str, label) -> OrderChoice:
         return OrderChoice(AUTO, CONSTRAINTS_FIRST, "too few candidates on the first example to measure costs")
     texts = [c.text for c in candidates]
     victim(texts[:1])
-    ctx.apply_constraints(costly, candidates[:1], screen=False)
+    ctx.apply_constraints(costly, candidates[:1], screen=True)  # loads the models (and the judge's tagger)
     start = time.perf_counter()
     victim(texts)
     victim_s = (time.perf_counter() - start) / len(texts)
     for constraint in costly:
         constraint.reset()  # a warm embedding cache would make the constraints look free
     start = time.perf_counter()
-    ctx.apply_constraints(costly, candidates, screen=False)
-    constraint_s = (time.perf_counter() - start) / len(texts)
+    ctx.apply_constraints(costly, candidates[1:], screen=True)
+    constraint_s = (time.perf_counter() - start) / (len(texts) - 1)
     for constraint in costly:
         constraint.reset()
     order = VICTIM_FIRST if victim_s * VICTIM_FIRST_MARGIN < constraint_s else CONSTRAINTS_FIRST
-    reason = (f"victim {victim_s * 1e3:.3f} ms per text vs costly constraints {constraint_s * 1e3:.3f} ms per "
+    what = "costly constraints" + (" and the judge's screen" if screens(attack) else "")
+    reason = (f"victim {victim_s * 1e3:.3f} ms per text vs {what} {constraint_s * 1e3:.3f} ms per "
               f"text on {len(texts)} candidates: {order} (victim-first needs a victim "
               f"{VICTIM_FIRST_MARGIN:g}x cheaper)")
     return OrderChoice(AUTO, order, reason, victim_s, constraint_s, len(texts))

@@ -38,6 +38,8 @@ work is batched over all pairs (one tagger pass, one LM pass, one encoder pass).
 from __future__ import annotations
 
 import dataclasses
+import functools
+import inspect
 import logging
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -176,7 +178,7 @@ class ValidityJudge:
         self.similarity = similarity
         self.label_polarity = dict(label_polarity) if label_polarity else None
         self.whole_text_for_rejected = whole_text_for_rejected
-        self._tags: dict[str, list] = {}
+        self._tags: dict[str, tuple[list, bool]] = {}
 
     # -- components (lazy) ------------------------------------------------------------------------
     @property
@@ -268,15 +270,35 @@ class ValidityJudge:
     # -- tagging ------------------------------------------------------------------------------------
     def _tag(self, pairs: list[_Pair]) -> dict[str, list]:
         """Text -> spaCy tokens, one batched pass over texts not tagged before (an attack asks about
-        the same original many times); shouting texts are tagged lower-cased."""
+        the same original many times); shouting texts are tagged lower-cased. Only the originals'
+        entity types are read (a name in the original stays protected), so perturbed texts are
+        tagged without the entity recogniser where the tagger offers that (``entities=False``)."""
+        originals = {p.original for p in pairs}
         texts = list(dict.fromkeys(t for p in pairs for t in (p.original, p.perturbed)))
-        todo = [t for t in texts if t not in self._tags]
-        if todo:
+        # the cache holds (tokens, with entities); an original tagged before without them is redone
+        with_ents = [t for t in texts if t in originals and not self._tags.get(t, (None, False))[1]]
+        without = [t for t in texts if t not in originals and t not in self._tags]
+        for todo, entities in ((with_ents, True), (without, False)):
+            if not todo:
+                continue
             sent = [t.lower() if _shouting(t) and len(t.lower()) == len(t) else t for t in todo]
-            self._tags.update(zip(todo, self.tagger.tag_many(sent)))
-            while len(self._tags) > _TAG_CACHE:
-                self._tags.pop(next(iter(self._tags)))
-        return {t: self._tags[t] for t in texts}
+            entities = entities or not self._tagger_skips_entities
+            tagged = self.tagger.tag_many(sent) if entities else self.tagger.tag_many(sent, entities=False)
+            for t, tokens in zip(todo, tagged):
+                self._tags.pop(t, None)  # (re)inserted last: the newest stay when the cache is pruned
+                self._tags[t] = (tokens, entities)
+        found = {t: self._tags[t][0] for t in texts}
+        while len(self._tags) > _TAG_CACHE:
+            self._tags.pop(next(iter(self._tags)))
+        return found
+
+    @functools.cached_property
+    def _tagger_skips_entities(self) -> bool:
+        """Whether the tagger's ``tag_many`` takes ``entities`` (SpacyTagger does; a stand-in may not)."""
+        try:
+            return "entities" in inspect.signature(self.tagger.tag_many).parameters
+        except (TypeError, ValueError):
+            return False
 
     @staticmethod
     def _token_tags(token: Token, tagged: list) -> tuple[str | None, str | None, str]:

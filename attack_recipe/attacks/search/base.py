@@ -44,6 +44,7 @@ from ..capabilities import require_white_box
 from ..ordering import CONSTRAINTS_FIRST, VICTIM_FIRST
 from ..goals import Goal
 from ..state import RunState, Scored
+from .selection import preference_order
 from ...core.text import AttackedText
 from ..transformations.base import Transformation
 
@@ -148,14 +149,21 @@ class SearchContext:
         """Scored candidates at ``indices`` that pass every constraint: enough for a greedy step.
 
         The list is in candidate order and always holds the best-scoring passing candidate (the
-        earliest of equals) and, when that one is a success, every passing success — all a greedy
-        step uses (its best, and the most similar success). Constraints-first, it holds every passing
-        candidate. Victim-first, the candidates that pass the cheap constraints are scored first,
-        then checked against the costly ones (``Constraint.costly``) in score order, a few at a
-        time, until the best passing one is known; so both orders choose the same text, and
-        victim-first spends more queries and fewer costly checks. (Equal up to a model's last float
-        bit: a batch of other texts can move an encoder's embedding by 1e-7. With a query budget
-        that runs out, the two can stop at different candidates.)
+        earliest of equals) and, when that one is a success, the success the step returns (the most
+        similar, :func:`~.selection.most_similar_success`) — all a greedy step uses. Constraints-first,
+        every candidate is checked before the victim sees the survivors. Victim-first, the
+        candidates that pass the cheap constraints are scored first, then checked against the costly
+        ones (``Constraint.costly``) and the judge's screen in score order, a few at a time, until
+        the best passing one is known; so both orders choose the same text, and victim-first spends
+        more queries and fewer costly checks. (Equal up to a model's last float bit: a batch of other
+        texts can move an encoder's embedding by 1e-7. With a query budget that runs out, the two
+        can stop at different candidates.)
+
+        In a valid-only search the judge is asked, in either order, only about the successes that
+        decide the step: in score order until the best candidate is known and, when it is a success,
+        in the order the step prefers them (:func:`~.selection.preference_order`) until the first
+        valid one. A success it rejects comes back as a dead end (:data:`REJECTED_SCORE`); one it was
+        not asked about is left out. Judging every success first chooses the same text.
 
         ``improve_on``: the step keeps its best candidate only if it scores above this (greedy search:
         the current text's score). Victim-first, candidates that cannot are never checked, and when
@@ -178,53 +186,100 @@ class SearchContext:
             with self._measure("victim"):
                 kept = most_promising(self, text, kept, prerank)
             return self.evaluate(kept) if kept else []
-        if self.order != VICTIM_FIRST or not costly:
+        if self.order != VICTIM_FIRST or not (costly or self.screens):
             kept = self.filter(candidates)
-            return self.evaluate(kept) if kept else []
+            return self._greedy_choice(self.state.evaluate(kept), deferred=None) if kept else []
         cheap = [c for c in self.constraints if not c.costly]
-        kept = self.apply_constraints(cheap, candidates, screen=True)
+        kept = self.apply_constraints(cheap, candidates, screen=False)
         scored = self.state.evaluate(kept) if kept else []
         if improve_on is not None:  # the step would keep none of these: never check them
             scored = [s for s in scored if s.score > improve_on]
-        return self._victim_first(scored, costly)
+        return self._greedy_choice(scored, deferred=costly)
 
-    #: candidates checked against the costly constraints at once in a victim-first step: the first
+    @property
+    def screens(self) -> bool:
+        """Whether candidates go through the judge's screen (a valid-only search with a judge that has one)."""
+        return self.require_valid and hasattr(self.judge, "screen_many")
+
+    #: candidates checked (or judged) at once while a greedy step looks for its choice: the first
     #: batch, doubled after each batch without a passing candidate (the best-scoring one often passes)
     VICTIM_FIRST_CHUNK = 2
 
-    def _victim_first(self, scored: list[Scored], costly: Sequence[Constraint]) -> list[Scored]:
-        """:meth:`scored_neighbours` after the victim: the costly checks (and the judge) in score order."""
-        ranked = sorted(range(len(scored)), key=lambda i: (-scored[i].score, i))
-        verdict: dict[int, Scored | None] = {}  # position -> judged result, None: fails a costly constraint
+    def _greedy_choice(self, scored: list[Scored], deferred: Sequence[Constraint] | None) -> list[Scored]:
+        """:meth:`scored_neighbours` after the victim: what a greedy step needs of ``scored``.
 
-        def check(positions: list[int]) -> None:
-            todo = [i for i in positions if i not in verdict]
+        ``deferred`` (victim-first): the costly constraints, not applied yet, and with them the
+        judge's screen; checked here in score order. None: every candidate has passed everything.
+        A success is never screened here: the judge's verdict applies the screen's rules too.
+        """
+        ranked = sorted(range(len(scored)), key=lambda i: (-scored[i].score, i))
+        passed: dict[int, bool] = {} if deferred is not None else dict.fromkeys(range(len(scored)), True)
+        judging = self.judge is not None and self.require_valid
+        valid: dict[int, bool] = {}  # success position -> the judge's verdict
+
+        def check(positions: Sequence[int]) -> None:
+            todo = [i for i in positions if i not in passed]
             if not todo:
                 return
-            passed = {id(c) for c in self.apply_constraints(costly, [scored[i].text for i in todo], screen=False)}
-            judged = self._judged([scored[i] for i in todo if id(scored[i].text) in passed])
-            by_text = {id(r.text): r for r in judged}
-            for i in todo:
-                verdict[i] = by_text.get(id(scored[i].text))
+            ok = {id(t) for t in self.apply_constraints(deferred or (), [scored[i].text for i in todo], screen=False)}
+            if self.screens:
+                others = [scored[i].text for i in todo if id(scored[i].text) in ok and not scored[i].success]
+                dropped = {id(t) for t in others} - {id(t) for t in self._screen(others)}
+                ok -= dropped
+            passed.update((i, id(scored[i].text) in ok) for i in todo)
 
-        best, start, size = None, 0, self.VICTIM_FIRST_CHUNK
-        while start < len(ranked):
-            check(ranked[start:start + size])
-            start, size = start + size, size * 2
-            # the best passing candidate is the first in score order whose judged score is its score:
-            # a judge-rejected success drops to REJECTED_SCORE, below every candidate not yet checked
-            for i in ranked:
-                if i not in verdict:
-                    break
-                r = verdict[i]
-                if r is not None and r.score == scored[i].score:
-                    best = i
-                    break
-            if best is not None:
-                break
-        if best is not None and verdict[best].success:
-            check([i for i in ranked if scored[i].success])  # the step returns the most similar success
-        return [verdict[i] for i in range(len(scored)) if verdict.get(i) is not None]
+        def judge(positions: Sequence[int]) -> None:
+            todo = [i for i in positions if passed.get(i) and scored[i].success and i not in valid]
+            if not judging or not todo:
+                return
+            for i, verdict in zip(todo, self.verdicts([scored[i].text.text for i in todo])):
+                valid[i] = bool(verdict.valid)
+                self.rejected += not verdict.valid
+
+        def acceptable(i: int) -> bool | None:  # None: not known yet
+            if i not in passed:
+                return None
+            if not passed[i]:
+                return False
+            if not judging or not scored[i].success:
+                return True
+            return valid.get(i)
+
+        def first(order: Sequence[int]) -> int | None:
+            """The first acceptable position in ``order``, checking and judging a few at a time."""
+            size = self.VICTIM_FIRST_CHUNK
+            while True:
+                pending = None
+                for k, i in enumerate(order):
+                    known = acceptable(i)
+                    if known is None:
+                        pending = k
+                        break
+                    if known:
+                        return i
+                if pending is None:
+                    return None
+                window = order[pending:pending + size]
+                check(window)
+                judge(window)
+                size *= 2
+
+        best = first(ranked)
+        if best is not None and scored[best].success:  # the step returns the success it prefers
+            successes = [i for i in range(len(scored)) if scored[i].success]
+            check(successes)
+            successes = [i for i in successes if passed[i]]
+            if judging:
+                preferred = preference_order(self, [scored[i] for i in successes])
+                first([successes[k] for k in preferred])
+        out = []
+        for i in range(len(scored)):
+            known = acceptable(i)
+            if known:
+                out.append(scored[i])
+            elif known is False and passed.get(i):  # a success the judge rejected: a dead end
+                out.append(replace(scored[i], success=False, score=REJECTED_SCORE))
+        return out
 
     def _screen(self, candidates: list[AttackedText]) -> list[AttackedText]:
         """Drop candidates the judge's per-word rules reject (``screen_many``). Those rules are

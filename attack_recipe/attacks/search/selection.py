@@ -21,14 +21,21 @@ def most_similar_success(ctx, results: Sequence[Scored], *, fewest_changes: bool
     score, then the earliest in ``results`` — so the choice is deterministic.
     """
     successes = [r for r in results if r.success]
-    if not successes:
-        return None
+    return successes[preference_order(ctx, successes, fewest_changes=fewest_changes)[0]] if successes else None
+
+
+def preference_order(ctx, successes: Sequence[Scored], *, fewest_changes: bool = False) -> list[int]:
+    """Positions of ``successes`` from the one :func:`most_similar_success` returns to the last.
+
+    A valid-only greedy step asks the judge about successes in this order and stops at the first
+    valid one (SearchContext.scored_neighbours): the same choice as judging all of them first.
+    """
     sims = [ctx.similarity_of(r.text) for r in successes]
     use_sim = all(s is not None for s in sims)
 
-    def key(pair):
-        pos, r = pair
+    def key(pos):
+        r = successes[pos]
         changes = len(r.text.modified_indices) if fewest_changes else 0
         return (changes, -sims[pos] if use_sim else 0.0, -r.score, pos)
 
-    return min(enumerate(successes), key=key)[1]
+    return sorted(range(len(successes)), key=key)
