@@ -455,3 +455,43 @@ def test_a_synonym_the_sentence_makes_unlikely_is_wrong_in_context():
     # screening (inside every valid-only search) never uses the LM
     lm = RatioLM(log_probs={original: -30.0, swapped: -41.0})
     assert tiny_judge(lm=lm).screen_many([(original, swapped)])[0].valid and not lm.scored
+
+
+ARTICLE = ("The firm said on Monday that it would cut costs after a weak year, and its chief executive, who "
+           "runs the company from London, told reporters that the plan would not close any of the stores "
+           "that opened last spring. Shares rose sharply in early trading as investors welcomed the news, "
+           "but analysts warned that the market remains fragile and that a second round of cuts may follow "
+           "if sales keep falling through the winter months.")
+
+
+def test_candidates_tagged_around_their_changes_get_the_whole_texts_tags():
+    """The packaged spaCy model tags from a 4-token window each side, so the judge tags a candidate
+    only around its changed words; the verdicts and every tag in them equal whole-text tagging."""
+    real = pos_module.load_tagger()
+    assert real.context == 4
+    whole = pos_module.SpacyTagger(real.nlp, real.name)
+    whole.__dict__["context"] = None  # the same model, tagging whole texts
+    sent = []
+    real_many = real.tag_many
+
+    class Recording:
+        context = real.context
+
+        def tag_many(self, texts, entities=True):
+            sent.extend(texts)
+            return real_many(texts, entities=entities)
+
+    swaps = [("firm", "company"), ("cut", "reduce"), ("runs", "operates"), ("close", "shut"), ("rose", "climbed"),
+             ("early", "first"), ("fragile", "delicate"), ("falling", "dropping"), ("second", "further")]
+    pairs, text = [], ARTICLE
+    for a, b in swaps:  # one more swap per candidate, as a greedy search makes them
+        text = text.replace(f" {a} ", f" {b} ", 1)
+        pairs.append((ARTICLE, text))
+    pairs.append((ARTICLE, ARTICLE.replace("London", "Paris")))
+    judge = tiny_judge(tagger=Recording(), wordnet=None, embedding="glove-6b-50d")
+    windowed = [judge.screen_many([pair])[0] for pair in pairs]  # one candidate at a time, as in a search
+    expected = tiny_judge(tagger=whole, wordnet=None, embedding="glove-6b-50d").screen_many(pairs)
+    assert [v.to_dict() for v in windowed] == [v.to_dict() for v in expected]
+    assert any(d["pos"][1] for v in windowed for d in v.signals["changes"])  # the tags were compared
+    assert ARTICLE in sent and not any(p[1] in sent for p in pairs)  # candidates: pieces only
+    assert max(len(s.split()) for s in sent if s != ARTICLE) <= 2 * 6 + 1

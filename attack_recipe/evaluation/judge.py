@@ -41,6 +41,7 @@ import dataclasses
 import functools
 import inspect
 import logging
+import re
 from typing import Any, Iterable, Mapping, Sequence
 
 from ..resources.pos import overlapping_tokens
@@ -138,6 +139,7 @@ def _as_pair(item) -> tuple[str, str, Any]:
     return original, perturbed, label
 
 
+@functools.lru_cache(maxsize=4096)  # asked about the same original and candidates again and again
 def _shouting(text: str) -> bool:
     """Mostly upper case: spaCy then tags many words PROPN, so tag a lower-cased copy instead."""
     from ..resources.pos import is_shouting
@@ -179,6 +181,7 @@ class ValidityJudge:
         self.label_polarity = dict(label_polarity) if label_polarity else None
         self.whole_text_for_rejected = whole_text_for_rejected
         self._tags: dict[str, tuple[list, bool]] = {}
+        self._pieces: dict[str, list] = {}  # text piece -> its tokens (see _tag_around)
 
     # -- components (lazy) ------------------------------------------------------------------------
     @property
@@ -254,10 +257,12 @@ class ValidityJudge:
         return self._judge(pairs, text_rules=False)
 
     def _judge(self, pairs, text_rules: bool) -> list[Verdict]:
-        items = []
+        items, originals = [], {}
         for item in pairs:
             original, perturbed, label = _as_pair(item)
-            a, b = tokenize(original), tokenize(perturbed)
+            if original not in originals:  # a search asks about one original with many candidates
+                originals[original] = tokenize(original)
+            a, b = originals[original], tokenize(perturbed)
             items.append(_Pair(original, perturbed, label, diff_tokens(a, b), len(a)))
         tags = self._tag([p for p in items if p.changes])
         for p in items:
@@ -270,14 +275,28 @@ class ValidityJudge:
     # -- tagging ------------------------------------------------------------------------------------
     def _tag(self, pairs: list[_Pair]) -> dict[str, list]:
         """Text -> spaCy tokens, one batched pass over texts not tagged before (an attack asks about
-        the same original many times); shouting texts are tagged lower-cased. Only the originals'
-        entity types are read (a name in the original stays protected), so perturbed texts are
-        tagged without the entity recogniser where the tagger offers that (``entities=False``)."""
+        the same original many times); shouting texts are tagged lower-cased.
+
+        Only the originals' entity types are read (a name in the original stays protected), so
+        perturbed texts are tagged without the entity recogniser where the tagger offers that
+        (``entities=False``), and — where the tagger says how far context reaches (``context``:
+        spaCy's small model's tags depend on 4 tokens each side) — only around their changed words
+        (:meth:`_tag_around`): a candidate of an 80-word article costs a dozen words, not 80.
+        """
         originals = {p.original for p in pairs}
         texts = list(dict.fromkeys(t for p in pairs for t in (p.original, p.perturbed)))
         # the cache holds (tokens, with entities); an original tagged before without them is redone
         with_ents = [t for t in texts if t in originals and not self._tags.get(t, (None, False))[1]]
-        without = [t for t in texts if t not in originals and t not in self._tags]
+        perturbed = [t for t in texts if t not in originals]
+        context = getattr(self.tagger, "context", None) if self._tagger_skips_entities else None
+        windowed: dict[str, list] = {}
+        if context is not None:
+            spans: dict[str, list[tuple[int, int]]] = {t: [] for t in perturbed}
+            for p in pairs:
+                if p.perturbed in spans:
+                    spans[p.perturbed] += [(c.perturbed.start, c.perturbed.end) for c in p.changes if c.perturbed]
+            windowed = self._tag_around(spans, context)
+        without = [t for t in perturbed if t not in windowed and t not in self._tags]
         for todo, entities in ((with_ents, True), (without, False)):
             if not todo:
                 continue
@@ -287,9 +306,54 @@ class ValidityJudge:
             for t, tokens in zip(todo, tagged):
                 self._tags.pop(t, None)  # (re)inserted last: the newest stay when the cache is pruned
                 self._tags[t] = (tokens, entities)
-        found = {t: self._tags[t][0] for t in texts}
+        found = {t: windowed[t] if t in windowed else self._tags[t][0] for t in texts}
         while len(self._tags) > _TAG_CACHE:
             self._tags.pop(next(iter(self._tags)))
+        return found
+
+    def _tag_around(self, spans: Mapping[str, list[tuple[int, int]]], context: int) -> dict[str, list]:
+        """Text -> the tokens of its words in ``spans`` (character ranges), each tagged in a piece of
+        the text around it.
+
+        The piece around a whitespace-separated chunk reaches ``context`` + 2 chunks each side (a
+        chunk holds at least one token, so at least ``context`` tokens, or the text's end): a tag
+        depends on nothing further, so it is the tag the whole text would give. Pieces are cut at
+        whitespace (spaCy splits there first, so the tokens are the same), tagged in one batch
+        without entities and cached by their text — in a search, the piece around an earlier swap
+        is the same in the next candidate unless the new swap is next to it. Token offsets are
+        shifted back into the whole text. A text whose new pieces would cost more than tagging it
+        whole is left out (the caller tags it whole). Checked against whole-text tagging in
+        tests/test_judge.py.
+        """
+        reach = context + 2
+        pieces: dict[str, list[tuple[str, int, int, int]]] = {}  # text -> (piece, offset, centre start, end)
+        for text, ranges in spans.items():
+            chunks = [m.span() for m in re.finditer(r"\S+", text)]
+            if not chunks or not ranges:
+                continue
+            lower = _shouting(text) and len(text.lower()) == len(text)
+            touched = sorted({k for a, b in ranges for k, (s, e) in enumerate(chunks) if s < max(b, a + 1) and e > a})
+            out = []
+            for k in touched:
+                a, b = chunks[max(0, k - reach)][0], chunks[min(len(chunks) - 1, k + reach)][1]
+                out.append((text[a:b].lower() if lower else text[a:b], a, *chunks[k]))
+            new = sum(piece.count(" ") + 1 for piece, *_ in out if piece not in self._pieces)
+            if new <= len(chunks):
+                pieces[text] = out
+        todo = list(dict.fromkeys(piece for out in pieces.values() for piece, *_ in out if piece not in self._pieces))
+        if todo:
+            for piece, tokens in zip(todo, self.tagger.tag_many(todo, entities=False)):
+                self._pieces[piece] = tokens
+        found = {}
+        for text, out in pieces.items():
+            tokens = {}
+            for piece, a, s, e in out:  # from each piece, the tokens of its centre chunk
+                for t in self._pieces[piece]:
+                    if t.start + a < e and t.end + a > s:
+                        tokens.setdefault((t.start + a, t.end + a), dataclasses.replace(t, start=t.start + a, end=t.end + a))
+            found[text] = [tokens[key] for key in sorted(tokens)]
+        while len(self._pieces) > _TAG_CACHE:
+            self._pieces.pop(next(iter(self._pieces)))
         return found
 
     @functools.cached_property

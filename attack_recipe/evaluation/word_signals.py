@@ -10,6 +10,7 @@ readable and each signal can be tested on its own.
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any, Mapping
 
@@ -89,6 +90,7 @@ def is_negation(word: str) -> bool:
     return w in NEGATIONS or bare(word).endswith("n't")
 
 
+@functools.lru_cache(maxsize=100_000)  # a search re-checks every earlier swap with each new candidate
 def wordnet_relation(a: str, b: str, wordnet: Any, upos: str | None = None,
                      max_senses: int | None = None) -> str | None:
     """How WordNet relates ``b`` to ``a``: antonym, synonym, similar, hypernym, hyponym, or None.

@@ -57,6 +57,24 @@ class SpacyTagger:
         return [[TaggedToken(t.idx, t.idx + len(t.text), t.text, t.pos_, t.tag_, t.ent_type_) for t in doc]
                 for doc in self.nlp.pipe(list(texts), batch_size=self.batch_size, disable=disable)]
 
+    @functools.cached_property
+    def context(self) -> int | None:
+        """How many tokens on each side of a token can change its tag; None when not known.
+
+        spaCy's small and medium English models tag from a shared CNN encoder (``tok2vec``, a
+        window encoder of ``depth`` layers, each seeing ``window_size`` tokens each side), so a tag
+        depends on ``depth * window_size`` tokens each side (4 for ``en_core_web_sm``) and on nothing
+        further. A transformer pipeline sees the whole text: None, and callers tag whole texts.
+        """
+        try:
+            components = self.nlp.config["components"]
+            listens = components["tagger"]["model"]["tok2vec"]["@architectures"].startswith("spacy.Tok2VecListener")
+            encode = components["tok2vec"]["model"]["encode"]
+            windowed = encode["@architectures"].split(".")[1] in ("MaxoutWindowEncoder", "MishWindowEncoder")
+            return int(encode["depth"]) * int(encode["window_size"]) if listens and windowed else None
+        except (KeyError, TypeError, AttributeError, IndexError, ValueError):
+            return None
+
     def __repr__(self) -> str:
         return f"SpacyTagger(name={self.name!r}, batch_size={self.batch_size})"
 
