@@ -66,8 +66,9 @@ def check_order(order: str) -> str:
 
 
 def screens(attack) -> bool:
-    """Whether a search of ``attack`` puts candidates through its judge's screen (valid-only, with a
-    judge that has ``screen_many``): a costly check too — it tags every candidate text."""
+    """Whether a search of ``attack`` (or a search context) puts candidates through its judge's
+    screen (valid-only, with a judge that has ``screen_many``): a costly check too — it tags every
+    candidate text."""
     return bool(getattr(attack, "require_valid", False)) and hasattr(getattr(attack, "judge", None), "screen_many")
 
 

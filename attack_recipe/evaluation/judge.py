@@ -288,7 +288,7 @@ class ValidityJudge:
         # the cache holds (tokens, with entities); an original tagged before without them is redone
         with_ents = [t for t in texts if t in originals and not self._tags.get(t, (None, False))[1]]
         perturbed = [t for t in texts if t not in originals]
-        context = getattr(self.tagger, "context", None) if self._tagger_skips_entities else None
+        context = getattr(self.tagger, "context", None) if self._tagger_can_skip_entities else None
         windowed: dict[str, list] = {}
         if context is not None:
             spans: dict[str, list[tuple[int, int]]] = {t: [] for t in perturbed}
@@ -301,7 +301,7 @@ class ValidityJudge:
             if not todo:
                 continue
             sent = [t.lower() if _shouting(t) and len(t.lower()) == len(t) else t for t in todo]
-            entities = entities or not self._tagger_skips_entities
+            entities = entities or not self._tagger_can_skip_entities
             tagged = self.tagger.tag_many(sent) if entities else self.tagger.tag_many(sent, entities=False)
             for t, tokens in zip(todo, tagged):
                 self._tags.pop(t, None)  # (re)inserted last: the newest stay when the cache is pruned
@@ -357,7 +357,7 @@ class ValidityJudge:
         return found
 
     @functools.cached_property
-    def _tagger_skips_entities(self) -> bool:
+    def _tagger_can_skip_entities(self) -> bool:
         """Whether the tagger's ``tag_many`` takes ``entities`` (SpacyTagger does; a stand-in may not)."""
         try:
             return "entities" in inspect.signature(self.tagger.tag_many).parameters

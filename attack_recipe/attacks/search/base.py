@@ -41,7 +41,7 @@ from typing import Any, Iterable, Iterator, Protocol, Sequence
 from ...constraints.base import Constraint, PreConstraint
 from ...core.config_repr import config_repr
 from ..capabilities import require_white_box
-from ..ordering import CONSTRAINTS_FIRST, VICTIM_FIRST
+from ..ordering import CONSTRAINTS_FIRST, VICTIM_FIRST, screens
 from ..goals import Goal
 from ..state import RunState, Scored
 from .selection import preference_order
@@ -140,7 +140,7 @@ class SearchContext:
                 break
             with self._measure(constraint.timer):
                 kept = constraint.filter(kept, self.state)
-        if kept and screen and self.require_valid and hasattr(self.judge, "screen_many"):
+        if kept and screen and self.screens:
             kept = self._screen(kept)
         return kept
 
@@ -199,7 +199,7 @@ class SearchContext:
     @property
     def screens(self) -> bool:
         """Whether candidates go through the judge's screen (a valid-only search with a judge that has one)."""
-        return self.require_valid and hasattr(self.judge, "screen_many")
+        return screens(self)
 
     #: candidates checked (or judged) at once while a greedy step looks for its choice: the first
     #: batch, doubled after each batch without a passing candidate (the best-scoring one often passes)
