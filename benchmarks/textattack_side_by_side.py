@@ -185,14 +185,17 @@ def _make_our_words(stopwords):
     "This" and "And" are swapped although "i", "this" and "and" are stopwords; and words_from_text
     splits @mentions and URLs into words ("@United" -> "United", "http://t.co/x" -> "http", "t",
     "co", "x"), so the addressee and the link get swapped. attack-recipe treats neither as a word
-    to change (attack_recipe/core/text.py's PROTECTED_PATTERN is copied below, to keep this script
-    runnable in TextAttack's environment)."""
+    to change (attack_recipe/core/text.py's PROTECTED_PATTERN, imported from this checkout: that
+    module needs nothing TextAttack's environment lacks)."""
     import re
 
     from textattack.constraints import PreTransformationConstraint
     from textattack.shared.utils import words_from_text
 
-    protected = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<!\w)@\w+")
+    sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    from attack_recipe.core.text import PROTECTED_PATTERN
+
+    protected = re.compile(PROTECTED_PATTERN)
     lowered = {w.lower() for w in stopwords}
 
     class OurWords(PreTransformationConstraint):

@@ -139,6 +139,11 @@ def _as_pair(item) -> tuple[str, str, Any]:
     return original, perturbed, label
 
 
+def _tag_lower_cased(text: str) -> bool:
+    """Whether ``text`` goes to the tagger lower-cased: it shouts, and lower-casing keeps its offsets."""
+    return _shouting(text) and len(text.lower()) == len(text)
+
+
 @functools.lru_cache(maxsize=4096)  # asked about the same original and candidates again and again
 def _shouting(text: str) -> bool:
     """Mostly upper case: spaCy then tags many words PROPN, so tag a lower-cased copy instead."""
@@ -300,7 +305,7 @@ class ValidityJudge:
         for todo, entities in ((with_ents, True), (without, False)):
             if not todo:
                 continue
-            sent = [t.lower() if _shouting(t) and len(t.lower()) == len(t) else t for t in todo]
+            sent = [t.lower() if _tag_lower_cased(t) else t for t in todo]
             entities = entities or not self._tagger_can_skip_entities
             tagged = self.tagger.tag_many(sent) if entities else self.tagger.tag_many(sent, entities=False)
             for t, tokens in zip(todo, tagged):
@@ -331,7 +336,7 @@ class ValidityJudge:
             chunks = [m.span() for m in re.finditer(r"\S+", text)]
             if not chunks or not ranges:
                 continue
-            lower = _shouting(text) and len(text.lower()) == len(text)
+            lower = _tag_lower_cased(text)
             touched = sorted({k for a, b in ranges for k, (s, e) in enumerate(chunks) if s < max(b, a + 1) and e > a})
             out = []
             for k in touched:
