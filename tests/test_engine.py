@@ -74,6 +74,17 @@ def test_replace_tracks_modified_indices_against_original():
     assert t.newly_modified == {1}
 
 
+def test_every_edit_shares_its_original():
+    """Constraints compare each candidate with ``original``: it is the same object down a search path,
+    not a copy rebuilt per candidate, and an original is its own."""
+    root = AttackedText("the good movie was fine")
+    child = root.replace_word(1, "nice").replace_word(3, "is")
+    assert root.original is root and child.original is root and child.parent.original is root
+    unrooted = AttackedText(("the", "bad", "movie"), ("", " ", " ", ""), base_words=("the", "good", "movie"))
+    assert unrooted.original.text == "the good movie" and unrooted.original is unrooted.original
+    assert unrooted.replace_word(2, "film").original is unrooted.original
+
+
 def test_window_is_shifted_at_edges_and_whole_when_short():
     t = AttackedText(" ".join(f"w{i}" for i in range(20)))
     assert t.window(0, 5) == "w0 w1 w2 w3 w4"

@@ -103,3 +103,35 @@ def test_a_run_without_validity_scoring_pays_for_no_reported_similarity():
     direct = [attack.run(victim, e.text, e.label, example_id=e.id) for e in examples]
     assert [r.perturbed_text for r in direct] == [r.perturbed_text for r in plain]
     assert all(r.similarity is not None for r in direct if r.perturbed_text)
+
+
+def test_the_runner_puts_loaded_models_out_of_the_collectors_reach():
+    """Before and after the first example (the attack's models load lazily in it) the heap is frozen,
+    so full collections stop re-scanning the models; later examples freeze nothing more."""
+    import gc
+
+    from attack_recipe.evaluation import example_runner
+    from attack_recipe.evaluation.example_runner import ExampleRunner
+    from attack_recipe.testing import SENTIMENT_EXAMPLES, KeywordSentimentVictim
+    from attack_recipe.testing.attacks import character_attack
+
+    class Example:
+        def __init__(self, i, text, label):
+            self.id, self.text, self.label, self.problem = str(i), text, label, None
+
+    calls = []
+    original = example_runner.settle_heap
+    example_runner.settle_heap = lambda: calls.append(gc.get_freeze_count())
+    try:
+        runner = ExampleRunner(character_attack(), KeywordSentimentVictim())
+        for i, (t, y) in enumerate(SENTIMENT_EXAMPLES[:3]):
+            runner(Example(i, t, y))
+    finally:
+        example_runner.settle_heap = original
+    assert len(calls) == 2
+    before = gc.get_freeze_count()
+    try:
+        original()
+        assert gc.get_freeze_count() > before
+    finally:
+        gc.unfreeze()

@@ -174,3 +174,20 @@ def test_the_papers_versions_stay_available():
     assert load_recipe("pwws", senses="all").transformation.senses == "all"
     tf = load_recipe("textfooler", pos_check="wordnet", embedding="glove-6b-50d", inflect=False)
     assert any(isinstance(c, PartOfSpeech) for c in tf.constraints) and not tf.transformation.inflect
+
+
+def test_every_pre_constraint_allows_what_it_calls_modifiable():
+    """``allows`` (a greedy step asks about one position at a time) is ``modifiable`` restricted to the
+    positions asked about, for the per-word rules that override it and the default alike."""
+    from attack_recipe.constraints.repeat import RepeatModification
+    from attack_recipe.constraints.stopwords import StopwordModification
+    from attack_recipe.constraints.word_length import MinWordLength
+
+    text = AttackedText("I loved the 2 movies in Boston with Alice #great").replace_word(1, "adored")
+    pres = [RepeatModification(), StopwordModification(), MinWordLength(4),
+            ProtectedWords(tagger=tagger(Boston="GPE"))]
+    asked = [0, 1, 2, 4, 6, 9]
+    for pre in pres:
+        allowed = pre.modifiable(text)
+        assert pre.allows(text, asked) == [i for i in asked if i in allowed], pre
+    assert RepeatModification().allows(text, [1, 4]) == [4]

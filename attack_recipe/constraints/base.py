@@ -29,6 +29,12 @@ class PreConstraint(abc.ABC):
     def modifiable(self, text: AttackedText) -> set[int]:
         """Indices of ``text`` this constraint allows to change."""
 
+    def allows(self, text: AttackedText, indices: Sequence[int]) -> list[int]:
+        """Those of ``indices`` (in order) that this constraint allows to change. A greedy search asks
+        about one position of a text at a time; a per-word rule overrides this to check only those."""
+        allowed = self.modifiable(text)
+        return [i for i in indices if i in allowed]
+
     def __repr__(self) -> str:
         return config_repr(self)
 

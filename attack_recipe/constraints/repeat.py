@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from ..core.text import AttackedText
 from .base import PreConstraint
 
@@ -15,3 +17,7 @@ class RepeatModification(PreConstraint):
 
     def modifiable(self, text: AttackedText) -> set[int]:
         return set(range(text.num_words)) - set(text.modified_indices)
+
+    def allows(self, text: AttackedText, indices: Sequence[int]) -> list[int]:
+        modified = text.modified_indices
+        return [i for i in indices if i not in modified]

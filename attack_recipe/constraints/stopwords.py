@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Sequence
 
 from ..core.text import AttackedText
 from .base import PreConstraint
@@ -26,6 +26,10 @@ class StopwordModification(PreConstraint):
     def modifiable(self, text: AttackedText) -> set[int]:
         stop = self.stopwords
         return {i for i, w in enumerate(text.words) if w.lower() not in stop}
+
+    def allows(self, text: AttackedText, indices: Sequence[int]) -> list[int]:
+        stop, words = self.stopwords, text.words
+        return [i for i in indices if words[i].lower() not in stop]
 
     def __repr__(self) -> str:
         source = "default list" if self._default else f"{len(self._stopwords)} words"

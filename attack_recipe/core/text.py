@@ -125,10 +125,10 @@ class AttackedText:
         self.parent = parent
         # True when this text is a rewrite of ``parent`` (a new grid) rather than a word edit of it
         self._starts_grid = bool(starts_grid and parent is not None)
-        # the true original (None: it is this grid's original, rebuilt on demand) and the number of
-        # rewrites between it and this text; both inherited from the parent
-        self._root: AttackedText | None = parent.original if parent is not None and (
-            self._starts_grid or parent.rewritten) else None
+        # the true original (None until asked for, when this text has no parent) and the number of
+        # rewrites between it and this text; both inherited from the parent, so that constraints which
+        # compare every candidate with the original (edit distance) do not rebuild it per candidate
+        self._root: AttackedText | None = parent.original if parent is not None else None
         self._rewrites: int = (parent._rewrites if parent is not None else 0) + int(self._starts_grid)
         self._text: str | None = None
         self._modified: frozenset[int] | None = None
@@ -201,9 +201,10 @@ class AttackedText:
         """The true original text, also across rewrites (without one: :attr:`base_words` re-joined)."""
         if self._root is not None:
             return self._root
-        if self.base_words == self.words and self.parent is None:
+        if self.base_words == self.words:  # (not stored: a text must not refer to itself)
             return self
-        return AttackedText(self.base_words, self.separators, base_words=self.base_words)
+        self._root = AttackedText(self.base_words, self.separators, base_words=self.base_words)
+        return self._root
 
     @property
     def changed_indices(self) -> frozenset[int]:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import os
 import pathlib
+import re
 import shutil
 import tempfile
 import warnings
@@ -247,3 +248,55 @@ def wordnet_pos_sets(word: str) -> frozenset[str]:
     """
     wn = load_wordnet()
     return frozenset("a" if s.pos() == "s" else s.pos() for s in wn.synsets(word.lower()))
+
+
+#: WordNet's data files and the part of speech whose synsets each holds (satellites are in data.adj)
+_DATA_FILES = (("n", "data.noun"), ("v", "data.verb"), ("a", "data.adj"), ("r", "data.adv"))
+
+
+@functools.lru_cache(maxsize=1)
+def _lemma_names_by_offset(wordnet: Any) -> dict[tuple[str, int], tuple[str, ...]]:
+    """Every synset's lemma names, in WordNet's order, keyed by (data file's part of speech, byte offset).
+
+    One pass over the four data files (117,659 synsets, about 0.3 s). NLTK instead parses a synset the
+    first time it is asked for (0.25 ms each): a PWWS run over 20 news articles asks for 3,654 of them,
+    0.9 s, three quarters of its time outside a TF-IDF victim. Names are as NLTK gives them
+    (``Lemma.name()``: underscores kept, an adjective's syntactic marker such as "(a)" dropped).
+    """
+    table: dict[tuple[str, int], tuple[str, ...]] = {}
+    for pos, name in _DATA_FILES:
+        with wordnet.root.join(name).open() as stream:
+            for line in stream:
+                if line.startswith(b"  "):  # the licence header
+                    continue
+                head = line.split(b" ", 4)  # offset, lex_filenum, ss_type, w_cnt (hex), rest
+                count = int(head[3], 16)
+                fields = head[4].split(b" ", 2 * count)
+                table[(pos, int(head[0]))] = tuple(
+                    _ADJ_MARKER.sub("", w.decode("utf-8")) for w in fields[: 2 * count : 2])
+    return table
+
+
+_ADJ_MARKER = re.compile(r"\((?:a|p|ip)\)$")
+
+
+def sense_lemma_names(word: str, pos: str | None = None) -> list[tuple[str, ...]]:
+    """The lemma names of each synset ``wordnet.synsets(word, pos)`` returns, in the same order.
+
+    Same lookup as NLTK's (its morphology, then its lemma index), without building synset objects: see
+    :func:`_lemma_names_by_offset`. Falls back to ``synsets()`` if this NLTK lacks the two internals.
+    """
+    wn = load_wordnet()
+    morphy = getattr(wn, "_morphy", None)
+    index = getattr(wn, "_lemma_pos_offset_map", None)
+    root = getattr(wn, "root", None)
+    if morphy is None or index is None or not hasattr(root, "join"):
+        return [tuple(lemma.name() for lemma in s.lemmas()) for s in wn.synsets(word, pos=pos)]
+    table = _lemma_names_by_offset(wn)
+    word = word.lower()
+    out = []
+    for p in ("n", "v", "a", "r") if pos is None else (pos,):
+        file_pos = "a" if p == "s" else p
+        for form in morphy(word, p):
+            out.extend(table[(file_pos, offset)] for offset in index[form].get(p, ()))
+    return out

@@ -84,6 +84,8 @@ class SearchContext:
     order: str = CONSTRAINTS_FIRST
     _gradients: dict = field(default_factory=dict)  # (text, class) -> word gradients (gradients_of)
     _vocab_rows: dict | None = None  # word -> row of the victim's whole-word vocabulary
+    #: (text, its modifiable positions): a greedy search asks once per position of the same text
+    _modifiable: tuple | None = None
 
     # -- the example ---------------------------------------------------------------------------
     @property
@@ -101,17 +103,28 @@ class SearchContext:
         return self.state.goal
 
     # -- what may change ---------------------------------------------------------------------
-    def modifiable(self, text: AttackedText) -> list[int]:
+    def modifiable(self, text: AttackedText, indices: Iterable[int] | None = None) -> list[int]:
+        """The positions of ``text`` (of ``indices``, default all) that every pre-constraint lets a
+        transformation change, in increasing order."""
+        if indices is not None:
+            allowed = sorted({i for i in indices if 0 <= i < text.num_words})
+            for pre in self.pre_constraints:
+                if not allowed:
+                    break
+                allowed = pre.allows(text, allowed)
+            return allowed
+        if self._modifiable is not None and self._modifiable[0] is text:
+            return list(self._modifiable[1])
         allowed = set(range(text.num_words))
         for pre in self.pre_constraints:
             allowed &= pre.modifiable(text)
-        return sorted(allowed)
+        self._modifiable = (text, tuple(sorted(allowed)))
+        return list(self._modifiable[1])
 
     # -- candidates ----------------------------------------------------------------------------
     def neighbours(self, text: AttackedText, indices: Iterable[int] | None = None) -> list[AttackedText]:
         """Transformations of ``text`` at ``indices`` (default: every modifiable index) that pass all constraints."""
-        allowed = set(self.modifiable(text))
-        indices = sorted(allowed if indices is None else allowed.intersection(indices))
+        indices = self.modifiable(text, indices)
         if not indices:
             return []
         return self.filter(self.propose(self.transformation, text, indices))
@@ -173,8 +186,7 @@ class SearchContext:
         ``k`` with the largest first-order gradient estimate are queried (:mod:`.prerank`); an
         approximation, so the order is then constraints-first and the result may differ.
         """
-        allowed = set(self.modifiable(text))
-        indices = sorted(allowed if indices is None else allowed.intersection(indices))
+        indices = self.modifiable(text, indices)
         if not indices:
             return []
         candidates = self.propose(self.transformation, text, indices)

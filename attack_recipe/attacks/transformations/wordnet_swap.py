@@ -15,13 +15,11 @@ _SINGLE_WORD = re.compile(r"^[A-Za-z]+(?:[-'][A-Za-z]+)*$")
 @functools.lru_cache(maxsize=100_000)
 def synonyms(word: str, pos: str | None = None) -> tuple[str, ...]:
     """Single-word WordNet lemmas sharing a synset with ``word`` (in WordNet's order, no duplicates)."""
-    from ...resources.wordnet import load_wordnet
+    from ...resources.wordnet import sense_lemma_names
 
-    wn = load_wordnet()
     out: dict[str, None] = {}
-    for synset in wn.synsets(word, pos=pos):
-        for lemma in synset.lemmas():
-            name = lemma.name()
+    for names in sense_lemma_names(word, pos):
+        for name in names:
             if name.lower() != word.lower() and _SINGLE_WORD.match(name):
                 out.setdefault(name)
     return tuple(out)
