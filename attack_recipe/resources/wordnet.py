@@ -252,6 +252,8 @@ def wordnet_pos_sets(word: str) -> frozenset[str]:
 
 #: WordNet's data files and the part of speech whose synsets each holds (satellites are in data.adj)
 _DATA_FILES = (("n", "data.noun"), ("v", "data.verb"), ("a", "data.adj"), ("r", "data.adv"))
+#: the syntactic marker an adjective may carry in the data files ("galore(ip)"); NLTK drops it
+_ADJ_MARKER = re.compile(r"\((?:a|p|ip)\)$")
 
 
 @functools.lru_cache(maxsize=1)
@@ -276,8 +278,6 @@ def _lemma_names_by_offset(wordnet: Any) -> dict[tuple[str, int], tuple[str, ...
                     _ADJ_MARKER.sub("", w.decode("utf-8")) for w in fields[: 2 * count : 2])
     return table
 
-
-_ADJ_MARKER = re.compile(r"\((?:a|p|ip)\)$")
 
 
 def sense_lemma_names(word: str, pos: str | None = None) -> list[tuple[str, ...]]:

@@ -84,8 +84,6 @@ class SearchContext:
     order: str = CONSTRAINTS_FIRST
     _gradients: dict = field(default_factory=dict)  # (text, class) -> word gradients (gradients_of)
     _vocab_rows: dict | None = None  # word -> row of the victim's whole-word vocabulary
-    #: (text, its modifiable positions): a greedy search asks once per position of the same text
-    _modifiable: tuple | None = None
 
     # -- the example ---------------------------------------------------------------------------
     @property
@@ -113,13 +111,10 @@ class SearchContext:
                     break
                 allowed = pre.allows(text, allowed)
             return allowed
-        if self._modifiable is not None and self._modifiable[0] is text:
-            return list(self._modifiable[1])
         allowed = set(range(text.num_words))
         for pre in self.pre_constraints:
             allowed &= pre.modifiable(text)
-        self._modifiable = (text, tuple(sorted(allowed)))
-        return list(self._modifiable[1])
+        return sorted(allowed)
 
     # -- candidates ----------------------------------------------------------------------------
     def neighbours(self, text: AttackedText, indices: Iterable[int] | None = None) -> list[AttackedText]:

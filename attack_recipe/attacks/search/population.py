@@ -55,7 +55,7 @@ def rebuild(ctx: SearchContext, original: AttackedText, genomes: Sequence[Genome
                 index, word = edits[depth]
                 if current[k].words[index] == word:
                     continue
-                if index not in set(ctx.modifiable(current[k])):
+                if not ctx.modifiable(current[k], [index]):
                     continue
                 proposals.append((k, current[k].replace_word(index, word)))
         if not proposals and all(depth >= len(e) for e in pending):
