@@ -512,3 +512,27 @@ def test_gguf_reader_bar_is_silenced_during_the_load_and_restored_after(capsys):
             pass
     assert "de-quantizing" not in capsys.readouterr().err
     assert gguf_utils.tqdm is original
+
+
+def test_text_cache_runs_the_model_only_on_missing_texts_and_stays_bounded():
+    from attack_recipe.resources.text_cache import TextCache, clear_model_caches
+
+    calls = []
+
+    def run(texts):
+        calls.append(list(texts))
+        return [len(t) for t in texts]
+
+    cache = TextCache(size=3)
+    assert cache.compute(["ab", "c", "ab"], run) == [2, 1, 2]
+    assert calls == [["ab", "c"]]  # a text repeated in one request is computed once
+    assert cache.compute(["c", "dddd"], run) == [1, 4] and calls[-1] == ["dddd"]
+    cache.compute(["eeeee"], run)  # a 4th text: the least recently used ("ab") goes
+    assert len(cache) == 3 and "ab" not in cache and "c" in cache
+    with pytest.raises(ValueError, match="2 values for 1 texts"):
+        cache.compute(["zz"], lambda texts: [1, 2])
+    assert "zz" not in cache
+    clear_model_caches(None, cache)  # anything with clear_cache; None (a model not loaded) is skipped
+    assert len(cache) == 3  # TextCache itself has clear(), not clear_cache()
+    cache.clear()
+    assert len(cache) == 0 and TextCache(size=0).compute(["a"], run) == [1]

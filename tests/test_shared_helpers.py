@@ -155,3 +155,81 @@ def test_log_probs_and_perplexity_come_from_one_pass(tiny_lm):
     np.testing.assert_allclose(log_probs, [lp for lp, _ in reference], rtol=1e-4)
     np.testing.assert_allclose(tiny_lm.perplexity(texts), [math.exp(-lp / n) for lp, n in reference], rtol=1e-4)
     np.testing.assert_array_equal(sequence_log_probs(tiny_lm, texts), log_probs)
+
+
+def test_each_text_goes_through_the_lm_once_until_the_cache_is_cleared(tiny_lm):
+    tiny_lm.clear_cache()  # the fixture is shared with other tests
+    texts = ["good", "a much longer text than the first one", "bad movie"]
+    first = tiny_lm.log_probs(texts)
+    scored = tiny_lm.texts_scored
+    # the judge's pattern: perplexity of what it just read, then log-probabilities of the same texts
+    np.testing.assert_array_equal(tiny_lm.log_probs(texts[::-1]), first[::-1])
+    tiny_lm.perplexity(texts + ["fine"])
+    assert tiny_lm.texts_scored == scored + 1  # only "fine" was new
+    tiny_lm.clear_cache()
+    np.testing.assert_allclose(tiny_lm.log_probs(texts), first, rtol=1e-5)  # batched anew: last bits may move
+    assert tiny_lm.texts_scored == scored + 1 + len(texts)
+
+
+def test_the_judge_and_the_validity_scorer_run_the_lm_once_per_text(tiny_lm):
+    """A word swap's judge reads the original and the swapped text (perplexity), then the swap alone in
+    the original (log-probability: the same text); the validity scorer then measures the same pair.
+    Each text goes through the model once; the verdict and the measured ratio agree with a fresh LM."""
+    from attack_recipe.attacks.results import AttackResult, Status
+    from attack_recipe.evaluation.validity import ValidityScorer
+    from attack_recipe.testing.judge import FixedEncoder, tiny_judge
+
+    pair = ("the movie was good", "the film was good")
+    tiny_lm.clear_cache()
+    judge = tiny_judge(lm=tiny_lm, encoder=FixedEncoder())
+    before = tiny_lm.texts_scored
+    verdict = judge.judge_many([pair + (1,)])[0]
+    assert verdict.signals["context_logprob"] is not None  # the in-context rule ran
+    assert tiny_lm.texts_scored == before + 2
+    result = AttackResult(example_id="0", original_text=pair[0], label=1, status=Status.SUCCEEDED,
+                          perturbed_text=pair[1])
+    scored = ValidityScorer(lm=tiny_lm, encoder=FixedEncoder()).score(result)
+    assert tiny_lm.texts_scored == before + 2
+    assert scored.perplexity_ratio == pytest.approx(verdict.signals["perplexity_ratio"], abs=1e-3)
+    judge.clear_cache()  # what Attack.run does before each example
+    assert len(tiny_lm._cache) == 0
+    assert judge.judge_many([pair + (1,)])[0].reasons == verdict.reasons
+
+
+def test_the_runner_clears_the_validity_models_before_each_example():
+    from attack_recipe.evaluation.example_runner import ExampleRunner
+    from attack_recipe.testing import SENTIMENT_EXAMPLES, KeywordSentimentVictim
+    from attack_recipe.testing.attacks import character_attack
+
+    events = []
+
+    class Scorer:
+        def clear_cache(self):
+            events.append("clear")
+
+        def score(self, result):
+            events.append("score")
+            return result
+
+    class Example:
+        def __init__(self, i, text, label):
+            self.id, self.text, self.label, self.problem = str(i), text, label, None
+
+    runner = ExampleRunner(character_attack(), KeywordSentimentVictim(), validity=Scorer())
+    for i, (t, y) in enumerate(SENTIMENT_EXAMPLES[:2]):
+        runner(Example(i, t, y))
+    assert events == ["clear", "score", "clear", "score"]
+
+
+def test_an_attack_clears_its_judges_model_caches_before_each_example():
+    from attack_recipe.testing import SENTIMENT_EXAMPLES, KeywordSentimentVictim
+    from attack_recipe.testing.attacks import character_attack
+    from attack_recipe.testing.judge import tiny_judge
+
+    cleared = []
+    judge = tiny_judge()
+    judge.clear_cache = lambda: cleared.append(True)
+    attack = character_attack().with_judge(judge)
+    for i, (t, y) in enumerate(SENTIMENT_EXAMPLES[:3]):
+        attack.run(KeywordSentimentVictim(), t, y, example_id=str(i))
+    assert len(cleared) == 3

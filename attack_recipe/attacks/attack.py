@@ -180,6 +180,8 @@ class Attack:
             constraint.reset()  # each example's result depends on that example alone
         if self._similarity_model not in (_DEFAULT, None) and hasattr(self._similarity_model, "clear_cache"):
             self._similarity_model.clear_cache()
+        if hasattr(self.judge, "clear_cache"):  # its LM's and encoder's per-text scores, likewise
+            self.judge.clear_cache()
         deadline = Deadline(time_limit) if time_limit is not None else None
         state = RunState(victim, self.goal, label_index, example_rng(seed, example_id), query_budget,
                          deadline=deadline)

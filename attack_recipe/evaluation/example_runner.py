@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..attacks.results import AttackResult, Status, TimeSplit
+from ..resources.text_cache import clear_model_caches
 from ..errors import AttackRecipeError, InputError, UsageError, VictimError
 from .display import visible
 
@@ -119,6 +120,7 @@ class ExampleRunner:
 
     def __call__(self, example) -> AttackResult:
         self._settle("start")
+        clear_model_caches(self.validity)  # a success reuses the scores its judge computed in this example only
         result = attack_one(self.attack, self.victim, example, seed=self.seed, query_budget=self.query_budget,
                             time_limit=self.time_limit, report_similarity=self.validity is not None)
         self._settle("first example")

@@ -44,6 +44,7 @@ import logging
 import re
 from typing import Any, Iterable, Mapping, Sequence
 
+from ..resources.text_cache import clear_model_caches
 from ..resources.pos import overlapping_tokens
 from . import word_signals as ws
 from .text_diff import Change, Token, diff_tokens, restore, tokenize
@@ -244,6 +245,11 @@ class ValidityJudge:
 
             self._encoder = load_independent_encoder()
         return self._encoder
+
+    def clear_cache(self) -> None:
+        """Forget the LM's and the encoder's per-text scores (not loading either): called between
+        examples, so no verdict reads a score computed in another example's batch."""
+        clear_model_caches(self._lm, self._encoder)
 
     # -- public API ---------------------------------------------------------------------------------
     def judge(self, original: str, perturbed: str, label: Any = None) -> Verdict:

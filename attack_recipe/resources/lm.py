@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Sequence
 
 from ..errors import ResourceNotFoundError
+from .text_cache import TextCache
 from .paths import hub_reachable, install_hint, looks_like_path, network_allowed, package_path, pip_command
 
 logger = logging.getLogger(__name__)
@@ -39,13 +40,21 @@ INSTALL = f"{pip_command(*PIP_NO_DEPS, no_deps=True)} && {pip_command(*PIP)}"
 
 
 class CausalLM:
-    """Perplexity and log-probability under a causal LM, in batches padded to their own longest text."""
+    """Perplexity and log-probability under a causal LM, in batches padded to their own longest text.
 
-    def __init__(self, model, tokenizer, name: str, batch_size: int = 16):
+    Each text's summed token NLL is kept in a bounded cache (:class:`~.text_cache.TextCache`): the
+    judge asks for the original with every candidate, for a one-swap text that is the candidate it
+    just scored, and the validity scorer for the pair the judge already read. Whoever runs examples
+    clears it between them (:meth:`clear_cache`).
+    """
+
+    def __init__(self, model, tokenizer, name: str, batch_size: int = 16, cache_size: int = 4096):
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.name = name
         self.batch_size = batch_size
+        self._cache: TextCache[tuple[float, float]] = TextCache(cache_size)
+        self.texts_scored = 0  # texts actually run through the model, for profiling and tests
         if tokenizer.pad_token is None:
             tokenizer.pad_token = tokenizer.eos_token
         tokenizer.padding_side = "right"
@@ -54,32 +63,37 @@ class CausalLM:
         """exp(mean token negative log-likelihood) per text; the first token is conditioned on EOS,
         so one-word texts get a perplexity too."""
         import numpy as np
-        import torch
 
-        out = np.zeros(len(texts), dtype=np.float64)
-        for start, total, tokens in self._summed_nll(texts):
-            out[start:start + len(total)] = torch.exp(total / tokens.clamp(min=1)).numpy()
-        return out
+        nll = self._nll(texts)
+        return np.exp(nll[:, 0] / np.maximum(nll[:, 1], 1.0)).astype(np.float64)
 
     def log_probs(self, texts: Sequence[str]):
         """Total log-probability (natural log) of each text, the first token conditioned on EOS."""
         import numpy as np
 
-        out = np.zeros(len(texts), dtype=np.float64)
-        for start, total, _ in self._summed_nll(texts):
-            out[start:start + len(total)] = (-total).numpy()
-        return out
+        return (-self._nll(texts)[:, 0]).astype(np.float64)
 
-    def _summed_nll(self, texts: Sequence[str]):
-        """Per batch: ``(start, summed token NLL per text, token count per text)`` as float32 tensors.
+    def clear_cache(self) -> None:
+        self._cache.clear()
 
-        The one scoring pass behind :meth:`perplexity` and :meth:`log_probs`: each text is prefixed
-        with EOS (so its first token is scored too), a batch is padded to its own longest text, and
-        padding is masked out of both sums.
+    def _nll(self, texts: Sequence[str]):
+        """``(n, 2)`` float32 array: each text's summed token NLL and its token count."""
+        import numpy as np
+
+        rows = self._cache.compute(list(texts), self._score)
+        return np.asarray(rows, dtype=np.float32).reshape(len(rows), 2)
+
+    def _score(self, texts: list[str]) -> list[tuple[float, float]]:
+        """The one scoring pass behind :meth:`perplexity` and :meth:`log_probs`, per text
+        ``(summed token NLL, token count)``.
+
+        Each text is prefixed with EOS (so its first token is scored too), a batch is padded to its
+        own longest text, and padding is masked out of both sums.
         """
         import torch
 
         prefix = self.tokenizer.eos_token or ""
+        out: list[tuple[float, float]] = []
         for start in range(0, len(texts), self.batch_size):
             chunk = [prefix + t for t in texts[start:start + self.batch_size]]
             enc = self.tokenizer(chunk, return_tensors="pt", padding=True, truncation=True, max_length=256,
@@ -89,7 +103,9 @@ class CausalLM:
             targets = enc["input_ids"][:, 1:]
             mask = enc["attention_mask"][:, 1:].float()
             nll = torch.nn.functional.cross_entropy(logits.transpose(1, 2), targets, reduction="none")
-            yield start, (nll * mask).sum(1), mask.sum(1)
+            out.extend(zip((nll * mask).sum(1).tolist(), mask.sum(1).tolist()))
+        self.texts_scored += len(texts)
+        return out
 
     def __repr__(self) -> str:
         return f"CausalLM(name={self.name!r}, batch_size={self.batch_size})"
