@@ -181,6 +181,11 @@ def _config_options(f):
                      help="Greedy recipes: check costly constraints (sentence encoder, tagger) before the victim, "
                           "or score with the victim first and check them in score order; the same texts either "
                           "way. auto measures which is cheaper on the first example (run.json records it)."),
+        click.option("--encoder-precision", type=click.Choice(["float32", "bfloat16"]), default="float32",
+                     show_default=True,
+                     help="Numeric precision of the sentence encoder behind similarity constraints: bfloat16 is "
+                          "about 2.5x faster on CPUs with AVX512-BF16, cosines within ~0.003 of float32 "
+                          "(decisions at the threshold can change; part of the run's fingerprint)."),
         *_http_options(),
     ]
     for option in reversed(options):

@@ -55,7 +55,8 @@ OURS = {
 DEFAULT_N = {"tfidf-news": 20, "profanity": 40, "minilm-drugs": 10}
 
 
-def run_ours(victim_name: str, recipe: str, n: int, work: Path, order: str, judged: bool = False) -> dict:
+def run_ours(victim_name: str, recipe: str, n: int, work: Path, order: str, judged: bool = False,
+             precision: str = "float32") -> dict:
     """One attack-recipe run in this process; the attack loop timed after every model has loaded.
     ``judged``: as a default run is, with the validity judge (and valid-only search where that is the
     recipe's default) and validity scoring on."""
@@ -69,7 +70,8 @@ def run_ours(victim_name: str, recipe: str, n: int, work: Path, order: str, judg
     victim = CallableVictim(model, labels=model.labels, name=victim_name)
     config = RunConfig(recipe=recipe, model=victim, dataset=str(work / f"{victim_name}.jsonl"), num_examples=n,
                        judge=judged, validity=judged, recipe_options=tuple(OURS[recipe].items()),
-                       example_timeout=0, **({} if order == "default" else {"order": order}))
+                       example_timeout=0, encoder_precision=precision,
+                       **({} if order == "default" else {"order": order}))
     prepared = prepare(config)
     attack = armed_attack(prepared)
     first = prepared.examples[0]
@@ -111,12 +113,19 @@ def run_textattack(ta_python: str, victim_name: str, recipe: str, n: int, work: 
         return json.loads(out.read_text())
 
 
-def run_ours_subprocess(victim_name: str, recipe: str, n: int, work: Path, order: str, judged: bool = False) -> dict:
+def run_ours_subprocess(victim_name: str, recipe: str, n: int, work: Path, order: str, judged: bool = False,
+                        precision: str = "float32") -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "ours.json"
         subprocess.run([sys.executable, __file__, "ours", victim_name, recipe, "--n", str(n), "--work", str(work),
-                        "--order", order, "--json-out", str(out), *(["--judged"] if judged else [])], check=True)
+                        "--order", order, "--json-out", str(out), "--encoder-precision", precision,
+                        *(["--judged"] if judged else [])], check=True)
         return json.loads(out.read_text())
+
+
+def precision_for(recipe: str, precision: str) -> str:
+    """The encoder precision asked for, where the recipe has a sentence encoder to run in it."""
+    return precision if recipe == "textfooler" else "float32"
 
 
 def median(runs: list[dict], key: str) -> float:
@@ -160,6 +169,9 @@ def main(argv=None) -> int:
     r.add_argument("--repeats", type=int, default=1)
     r.add_argument("--n", type=int, default=None, help="examples per victim (default: %s)" % DEFAULT_N)
     r.add_argument("--order", default="auto", help="our candidate order (auto, constraints-first, victim-first)")
+    r.add_argument("--encoder-precision", default="float32", choices=("float32", "bfloat16"),
+                   help="our sentence encoder's precision (textfooler's similarity constraint; TextAttack's "
+                        "stays float32): bfloat16 is ~2.5x faster on CPUs with AVX512-BF16")
     r.add_argument("--results", default=None, help="append every run's record to this JSON-lines file")
     r.add_argument("--with-judge", action="store_true",
                    help="also time our default run (judge, valid-only where default, validity scoring) against "
@@ -172,6 +184,7 @@ def main(argv=None) -> int:
     o.add_argument("--n", type=int, required=True)
     o.add_argument("--work", default="/tmp/sbs")
     o.add_argument("--order", default="auto")
+    o.add_argument("--encoder-precision", default="float32")
     o.add_argument("--json-out", required=True)
     o.add_argument("--judged", action="store_true")
     args = parser.parse_args(argv)
@@ -182,13 +195,14 @@ def main(argv=None) -> int:
         print(json.dumps(meta, indent=1))
         return 0
     if args.command == "ours":
-        record = run_ours(args.victim, args.recipe, args.n, Path(args.work), args.order, args.judged)
+        record = run_ours(args.victim, args.recipe, args.n, Path(args.work), args.order, args.judged,
+                          args.encoder_precision)
         Path(args.json_out).write_text(json.dumps(record))
         return 0
 
     work, inputs = Path(args.work), Path(args.inputs)
     print(f"load average {os.getloadavg()[0]:.1f}; SBS_THREADS={os.environ.get('SBS_THREADS', '1')}; "
-          f"repeats {args.repeats}", flush=True)
+          f"repeats {args.repeats}; our encoder precision {args.encoder_precision} (textfooler)", flush=True)
     lines, judged_lines = [], []
     for victim in args.victims:
         n = args.n or DEFAULT_N[victim]
@@ -196,7 +210,8 @@ def main(argv=None) -> int:
             ta, ours = [], []
             for _ in range(args.repeats):
                 ta.append(run_textattack(args.ta_python, victim, recipe, n, work, inputs, args.ta_our_words))
-                ours.append(run_ours_subprocess(victim, recipe, n, work, args.order))
+                ours.append(run_ours_subprocess(victim, recipe, n, work, args.order,
+                                                precision=precision_for(recipe, args.encoder_precision)))
                 print(f"  {victim} {recipe} ({n} examples): TextAttack {ta[-1]['wall_s']:.1f} s, "
                       f"ours {ours[-1]['wall_s']:.1f} s", flush=True)
             judged = [run_ours_subprocess(victim, recipe, n, work, args.order, judged=True)] if args.with_judge else []

@@ -10,7 +10,7 @@ import sys
 import numpy as np
 import pytest
 
-from attack_recipe.errors import DatasetError, ResourceNotFoundError
+from attack_recipe.errors import DatasetError, ResourceNotFoundError, UsageError
 from attack_recipe.resources import datasets as ds_mod
 from attack_recipe.resources import embeddings as emb_mod
 from attack_recipe.resources import encoder as enc_mod
@@ -310,6 +310,45 @@ def test_real_encoder_identical_texts():
     cos = enc.cosine(["a wonderful film", "I hate it"], ["a wonderful film", "what a lovely day"])
     assert cos[0] == pytest.approx(1.0, abs=1e-5) and cos[1] < 0.6
     assert enc_mod.load_sentence_encoder(device="cpu") is enc
+
+
+@pytest.mark.slow
+def test_real_encoder_in_bfloat16_stays_close_to_float32():
+    """bfloat16 is a separate encoder (its own memo entry and repr), within 0.01 of float32's cosines."""
+    full = enc_mod.load_sentence_encoder(device="cpu")
+    half = enc_mod.load_sentence_encoder(device="cpu", precision="bfloat16")
+    assert half is not full and half is enc_mod.load_sentence_encoder(device="cpu", precision="bfloat16")
+    assert "precision='bfloat16'" in repr(half) and "precision" not in repr(full)
+    a = ["a wonderful film", "I hate it", "@united my flight was delayed again"]
+    b = ["a marvellous film", "what a lovely day", "@united my plane was late again"]
+    np.testing.assert_allclose(half.cosine(a, b), full.cosine(a, b), atol=0.01)
+    with pytest.raises(UsageError, match="float32, bfloat16"):
+        enc_mod.load_sentence_encoder(device="cpu", precision="float16")
+
+
+def test_encoder_precision_reaches_the_similarity_constraints_and_the_fingerprint(monkeypatch):
+    from attack_recipe.constraints import sentence_similarity as ss
+    from attack_recipe.evaluation.config import RunConfig
+    from attack_recipe.evaluation.runner import load_attack, with_encoder_precision
+    from attack_recipe.recipes.deepwordbug import deepwordbug
+    from attack_recipe.testing.judge import FixedEncoder
+
+    default = load_attack(RunConfig(recipe="textfooler"))
+    fast = load_attack(RunConfig(recipe="textfooler", encoder_precision="bfloat16"))
+    assert "precision" not in repr(default)  # float32 runs keep the fingerprints they had
+    assert "precision='bfloat16'" in repr(fast) and repr(fast).replace(", precision='bfloat16'", "") == repr(default)
+    loads = []
+    monkeypatch.setattr(enc_mod, "load_sentence_encoder", lambda *a, **k: loads.append((a, k)) or FixedEncoder())
+    constraint = next(c for c in fast.constraints if isinstance(c, ss.SentenceSimilarity))
+    constraint._model()
+    assert loads == [((None,), {"precision": "bfloat16"})]
+    assert "precision" not in repr(constraint.with_precision("float32"))
+    with pytest.raises(UsageError, match="no sentence-similarity constraint"):
+        with_encoder_precision(deepwordbug(), "bfloat16")
+    with pytest.raises(UsageError, match="passed as an object"):
+        ss.SentenceSimilarity(encoder=FixedEncoder(), precision="bfloat16")
+    with pytest.raises(UsageError, match="float32, bfloat16"):
+        RunConfig(recipe="textfooler", encoder_precision="half")
 
 
 # -- causal LM: a missing package fails at once, the hub only for a named id -------------------------

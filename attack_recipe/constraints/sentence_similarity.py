@@ -24,6 +24,7 @@ encoder caches embeddings by text, so reference windows are encoded once.
 
 from __future__ import annotations
 
+import copy
 import math
 from typing import Sequence
 
@@ -43,10 +44,13 @@ class SentenceSimilarity(Constraint):
     """similarity(reference window, candidate window) >= ``threshold`` around the changed word(s)."""
 
     timer = "encoder"
+    #: the encoder's numeric precision (resources/encoder.py ``PRECISIONS``): float32, or bfloat16 for
+    #: speed on CPUs that have it, at the cost of decisions within ~0.003 of the threshold
+    precision: str = "float32"
 
     def __init__(self, threshold: float = TEXTFOOLER_ANGULAR_THRESHOLD, metric: str = "angular",
                  window_size: int | None = 15, encoder: str | object | None = None,
-                 compare_against: str = "original"):
+                 compare_against: str = "original", precision: str = "float32"):
         if metric not in METRICS:
             raise UsageError(f"metric must be one of {METRICS}, got {metric!r}")
         if compare_against not in REFERENCES:
@@ -56,11 +60,34 @@ class SentenceSimilarity(Constraint):
         self.metric = metric
         self.window_size = window_size
         self.encoder, self._encoder = name_and_object(encoder)
+        self._encoder_given = self._encoder is not None
+        if precision != "float32":  # set only then: every float32 run's repr (its fingerprint) stays as it was
+            from ..resources.encoder import check_precision
+
+            if self._encoder is not None:
+                raise UsageError("precision applies to an encoder loaded by name; this one was passed as an object")
+            self.precision = check_precision(precision)
+
+    def with_precision(self, precision: str) -> "SentenceSimilarity":
+        """A copy of this constraint whose encoder (loaded by name) runs in ``precision``."""
+        from ..resources.encoder import check_precision
+
+        if self._encoder_given:
+            raise UsageError("precision applies to an encoder loaded by name; this one was passed as an object")
+        clone = copy.copy(self)
+        clone._encoder = None
+        if check_precision(precision) == "float32":
+            clone.__dict__.pop("precision", None)
+        else:
+            clone.precision = precision
+        return clone
 
     def _model(self):
         from ..resources.encoder import load_sentence_encoder
 
-        return load_once(self, "_encoder", load_sentence_encoder, self.encoder)
+        if self.precision == "float32":
+            return load_once(self, "_encoder", load_sentence_encoder, self.encoder)
+        return load_once(self, "_encoder", load_sentence_encoder, self.encoder, precision=self.precision)
 
     def reset(self) -> None:
         """Drop cached embeddings: an embedding computed in another example's batch can differ in the

@@ -91,7 +91,21 @@ def load_attack(config: RunConfig):
         from ..recipes.presets import apply_preset
 
         attack = apply_preset(attack, config.preset)
+    if config.encoder_precision != "float32":
+        attack = with_encoder_precision(attack, config.encoder_precision)
     return attack
+
+
+def with_encoder_precision(attack, precision: str):
+    """A copy of ``attack`` whose sentence-similarity constraints run their encoder in ``precision``
+    (``--encoder-precision``). A recipe without one is refused: the option would change nothing."""
+    from ..constraints.sentence_similarity import SentenceSimilarity
+    from ..errors import UsageError
+
+    if not any(isinstance(c, SentenceSimilarity) for c in attack.constraints):
+        raise UsageError(f"--encoder-precision {precision}: {attack.name} has no sentence-similarity constraint")
+    return attack._copy(constraints=[c.with_precision(precision) if isinstance(c, SentenceSimilarity) else c
+                                     for c in attack.constraints])
 
 
 def load_run_victim(config: RunConfig):
