@@ -77,12 +77,13 @@ def test_edits_keep_the_word_grid(text, data):
     assert edited.text == text[:start] + replacement + text[end:]
     assert edited.modified_indices == (frozenset({i}) if replacement != at.words[i] else frozenset())
     assert edited.original.text == text and edited.previous is at
-    # a second edit (and back): the spliced text and the updated modified set equal a fresh build's
+    # a second edit (and back): the spliced text, the updated modified set and word offsets equal a fresh build's
     j = data.draw(st.integers(0, at.num_words - 1))
     for twice in (edited.replace_word(j, data.draw(_WORDISH)), edited.replace_word(i, at.words[i])):
         joined = AttackedText(twice.words, twice.separators, base_words=twice.base_words)
         assert twice.text == joined.text
         assert twice.modified_indices == joined.modified_indices
+        assert twice.word_starts == joined.word_starts  # shifted from the parent's, not recounted
     AttackedText(at.without_word(i))  # any remainder is a text again
     size = data.draw(st.integers(1, 20))
     assert isinstance(at.window(i, size), str)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from ..core.text import AttackedText
 from .base import Constraint
 
@@ -17,9 +19,14 @@ class LevenshteinDistance(Constraint):
         self.max_edit_distance = max_edit_distance
 
     def check(self, candidate: AttackedText) -> bool:
-        from rapidfuzz.distance import Levenshtein
+        limit = self.max_edit_distance
+        return _levenshtein()(candidate.original.text, candidate.text, score_cutoff=limit) <= limit
 
-        return (
-            Levenshtein.distance(candidate.original.text, candidate.text, score_cutoff=self.max_edit_distance)
-            <= self.max_edit_distance
-        )
+
+@functools.lru_cache(maxsize=1)
+def _levenshtein():
+    """rapidfuzz's distance function, imported on first use (not with the package) and only then:
+    an import statement per candidate cost a tenth of the check."""
+    from rapidfuzz.distance import Levenshtein
+
+    return Levenshtein.distance

@@ -165,6 +165,13 @@ class AttackedText:
     def word_starts(self) -> tuple[int, ...]:
         """The character offset of each word in :attr:`text`."""
         if self._starts is None:
+            edited = self._one_word_edit()
+            if edited is not None:  # the parent's offsets, shifted after the one word that changed
+                i, parent = edited
+                before = parent.word_starts
+                shift = len(self.words[i]) - len(parent.words[i])
+                self._starts = before if not shift else before[:i + 1] + tuple(p + shift for p in before[i + 1:])
+                return self._starts
             starts, pos = [], len(self.separators[0])
             for word, sep in zip(self.words, self.separators[1:]):
                 starts.append(pos)
@@ -249,6 +256,12 @@ class AttackedText:
 
     # -- edits -------------------------------------------------------------------------------
     def replace_words(self, replacements: Mapping[int, str]) -> "AttackedText":
+        if len(replacements) == 1:  # a search makes thousands of these: one tuple, not a list and a tuple
+            (index, word), = replacements.items()
+            if not 0 <= index < len(self.words):
+                raise IndexError(f"word index {index} out of range for {len(self.words)} words")
+            return AttackedText(self.words[:index] + (word,) + self.words[index + 1:], self.separators,
+                                base_words=self.base_words, newly_modified=(index,), parent=self)
         words = list(self.words)
         for index, word in replacements.items():
             if not 0 <= index < len(words):

@@ -34,9 +34,9 @@ way.
 from __future__ import annotations
 
 import abc
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import dataclass, field, replace
-from typing import Any, Iterable, Iterator, Protocol, Sequence
+from typing import Any, Iterable, Protocol, Sequence
 
 from ...constraints.base import Constraint, PreConstraint
 from ...core.config_repr import config_repr
@@ -52,6 +52,8 @@ from ..transformations.base import Transformation
 #: The score a judge-rejected success gets: below every goal score (those lie in [0, 1]), so no
 #: search keeps it as its current text, selects it into a population or returns it.
 REJECTED_SCORE = -1.0
+#: the context of an untimed block (``SearchContext._measure(None)``): one object, entering it does nothing
+_UNTIMED = nullcontext()
 
 
 class PairJudge(Protocol):
@@ -219,9 +221,11 @@ class SearchContext:
         judge's screen; checked here in score order. None: every candidate has passed everything.
         A success is never screened here: the judge's verdict applies the screen's rules too.
         """
+        judging = self.judge is not None and self.require_valid
+        if deferred is None and not judging:  # everything passed and nothing is judged: all of it
+            return scored
         ranked = sorted(range(len(scored)), key=lambda i: (-scored[i].score, i))
         passed: dict[int, bool] = {} if deferred is not None else dict.fromkeys(range(len(scored)), True)
-        judging = self.judge is not None and self.require_valid
         valid: dict[int, bool] = {}  # success position -> the judge's verdict
 
         def check(positions: Sequence[int]) -> None:
@@ -415,13 +419,12 @@ class SearchContext:
         return candidates
 
     # -- timing ----------------------------------------------------------------------------------
-    @contextmanager
-    def _measure(self, kind: str | None) -> Iterator[None]:
-        """Charge the block to timer ``kind`` ("victim", "encoder", "lm", "generator"); None: not timed.
-        Every step of a search passes here, so this is where it stops once the example's time is up."""
+    def _measure(self, kind: str | None):
+        """A context charging its block to timer ``kind`` ("victim", "encoder", "lm", "generator");
+        None: not timed. Every step of a search passes here, so this is where it stops once the
+        example's time is up (checked when the context is made, i.e. as the block starts)."""
         self.state.check_deadline()
-        with (self.state.timers.measure(kind) if kind else nullcontext()):
-            yield
+        return self.state.timers.measure(kind) if kind else _UNTIMED
 
 
 class SearchMethod(abc.ABC):

@@ -103,8 +103,11 @@ class Composite(Transformation):
 
     def propose(self, text, indices, ctx):
         indices = list(indices)
-        # through the context, so each member is timed under its own ``timer``
-        return self._union(text, [ctx.propose(t, text, indices) for t in self.transformations])
+        # a member with a model of its own goes through the context, so it is timed under its own
+        # ``timer``; one without (character edits) is called directly: the composite's own call
+        # through the context has checked the time limit already
+        return self._union(text, [ctx.propose(t, text, indices) if t.timer else t.propose(text, indices, ctx)
+                                  for t in self.transformations])
 
     @staticmethod
     def _union(text: AttackedText, groups) -> list[AttackedText]:

@@ -19,6 +19,8 @@ from ...core.text import AttackedText
 from .base import WordSwap
 
 LETTERS = string.ascii_lowercase
+#: the letters a substitution may put in place of a character: every letter but that one (lower-cased)
+_OTHER_LETTERS = {c: LETTERS.replace(c, "") for c in LETTERS}
 
 
 def _rng(rng):
@@ -75,7 +77,7 @@ class RandomCharacterSubstitution(CharacterEdit):
     """Replace one character by a random lowercase letter ("movie" → "movke")."""
 
     def _edit(self, word, pos, rng):
-        choices = [c for c in LETTERS if c != word[pos].lower()]
+        choices = _OTHER_LETTERS.get(word[pos].lower(), LETTERS)
         return word[:pos] + choices[int(rng.integers(len(choices)))] + word[pos + 1 :]
 
 
