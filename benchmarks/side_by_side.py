@@ -3,6 +3,7 @@
     .venv/bin/python benchmarks/side_by_side.py build                       # victims + examples (~1 min)
     .venv/bin/python benchmarks/side_by_side.py run --ta-python /tmp/ta-venv/bin/python
     .venv/bin/python benchmarks/side_by_side.py run --victims tfidf-news --recipes textfooler --order victim-first
+    .venv/bin/python benchmarks/side_by_side.py ours tfidf-news pwws --n 20 [--judged]   # ours alone, one run
 
 Victims (benchmarks/sbs_victims.py, one prediction function both libraries call, with one counter of
 victim seconds and distinct texts): a TF-IDF + logistic-regression BBC topic model, the packaged
@@ -185,7 +186,8 @@ def main(argv=None) -> int:
     o.add_argument("--work", default="/tmp/sbs")
     o.add_argument("--order", default="auto")
     o.add_argument("--encoder-precision", default="float32")
-    o.add_argument("--json-out", required=True)
+    o.add_argument("--json-out", default=None, help="write the record here (default: print it, with the "
+                                                    "share of wall time outside the victim)")
     o.add_argument("--judged", action="store_true")
     args = parser.parse_args(argv)
 
@@ -197,7 +199,12 @@ def main(argv=None) -> int:
     if args.command == "ours":
         record = run_ours(args.victim, args.recipe, args.n, Path(args.work), args.order, args.judged,
                           args.encoder_precision)
-        Path(args.json_out).write_text(json.dumps(record))
+        if args.json_out:
+            Path(args.json_out).write_text(json.dumps(record))
+        else:
+            print(json.dumps(record))
+            print(f"outside the victim: {100 * (1 - record['victim_s'] / record['wall_s']):.1f} % of "
+                  f"{record['wall_s']:.2f} s")
         return 0
 
     work, inputs = Path(args.work), Path(args.inputs)
