@@ -221,7 +221,9 @@ def main(argv=None) -> int:
                                                 precision=precision_for(recipe, args.encoder_precision)))
                 print(f"  {victim} {recipe} ({n} examples): TextAttack {ta[-1]['wall_s']:.1f} s, "
                       f"ours {ours[-1]['wall_s']:.1f} s", flush=True)
-            judged = [run_ours_subprocess(victim, recipe, n, work, args.order, judged=True)] if args.with_judge else []
+            judged = [run_ours_subprocess(victim, recipe, n, work, args.order, judged=True,
+                                          precision=precision_for(recipe, args.encoder_precision))
+                      ] if args.with_judge else []
             if args.results:
                 with open(args.results, "a") as fh:
                     fh.write(json.dumps({"victim": victim, "recipe": recipe, "n": n, "textattack": ta,

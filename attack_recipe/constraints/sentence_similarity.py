@@ -61,26 +61,27 @@ class SentenceSimilarity(Constraint):
         self.window_size = window_size
         self.encoder, self._encoder = name_and_object(encoder)
         self._encoder_given = self._encoder is not None
-        if precision != "float32":  # set only then: every float32 run's repr (its fingerprint) stays as it was
-            from ..resources.encoder import check_precision
-
-            if self._encoder is not None:
-                raise UsageError("precision applies to an encoder loaded by name; this one was passed as an object")
-            self.precision = check_precision(precision)
+        if precision != "float32":
+            self._set_precision(precision)
 
     def with_precision(self, precision: str) -> "SentenceSimilarity":
         """A copy of this constraint whose encoder (loaded by name) runs in ``precision``."""
+        clone = copy.copy(self)
+        clone._set_precision(precision)
+        clone._encoder = None  # loaded again, in that precision
+        return clone
+
+    def _set_precision(self, precision: str) -> None:
+        """An instance attribute only when not float32: every float32 run's repr (its fingerprint)
+        stays as it was."""
         from ..resources.encoder import check_precision
 
         if self._encoder_given:
             raise UsageError("precision applies to an encoder loaded by name; this one was passed as an object")
-        clone = copy.copy(self)
-        clone._encoder = None
         if check_precision(precision) == "float32":
-            clone.__dict__.pop("precision", None)
+            self.__dict__.pop("precision", None)
         else:
-            clone.precision = precision
-        return clone
+            self.precision = precision
 
     def _model(self):
         from ..resources.encoder import load_sentence_encoder

@@ -104,8 +104,8 @@ def with_encoder_precision(attack, precision: str):
 
     if not any(isinstance(c, SentenceSimilarity) for c in attack.constraints):
         raise UsageError(f"--encoder-precision {precision}: {attack.name} has no sentence-similarity constraint")
-    return attack._copy(constraints=[c.with_precision(precision) if isinstance(c, SentenceSimilarity) else c
-                                     for c in attack.constraints])
+    return attack._copy(constraints=tuple(c.with_precision(precision) if isinstance(c, SentenceSimilarity) else c
+                                          for c in attack.constraints))
 
 
 def load_run_victim(config: RunConfig):

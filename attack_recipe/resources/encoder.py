@@ -120,7 +120,7 @@ class SentenceEncoder:
                 + (f", precision={self.precision!r})" if self.precision != "float32" else ")"))
 
 
-_MEMO: dict[tuple[str, str], SentenceEncoder] = {}
+_MEMO: dict[tuple, SentenceEncoder] = {}  # (source, device[, precision]) -> encoder
 _MEMO_LOCK = threading.Lock()
 
 
@@ -142,10 +142,10 @@ def packaged_model_dir() -> pathlib.Path | None:
 
 
 #: the numeric precisions the encoder runs in. float32 is the default and what every figure in the
-#: docs was measured with; bfloat16 is about 2.5x faster on one CPU core with AVX512-BF16 (MiniLM,
-#: tweets: 11.9 -> 4.7 ms per text) and moves cosines by 0.0009 on average, 0.0034 at most
-#: (docs/speed.md), so a threshold decision within that of the line can go the other way. On a CPU
-#: without native bfloat16 it is emulated and slower.
+#: docs was measured with; bfloat16 is about 2.5x faster on one CPU core with AVX512-BF16 (MiniLM on
+#: tweets, 8 per batch: 14.1 -> 5.4 ms per text) and moves cosines by under 0.001 on average, 0.0034
+#: at most (benchmarks/encoder_precision.py, docs/speed.md), so a threshold decision that close to
+#: the line can go the other way. On a CPU without native bfloat16 it is emulated and slower.
 PRECISIONS = ("float32", "bfloat16")
 
 
@@ -224,7 +224,7 @@ def load_sentence_encoder(name_or_path: str | None = None, device: str | None = 
     if hit is not None:
         return hit
     try:
-        model = _st_load(source, dev, precision) if precision != "float32" else _st_load(source, dev)
+        model = _st_load(source, dev, precision)
     except Exception as exc:  # noqa: BLE001 - the hub or a broken folder; report it with the install hint
         is_local = pathlib.Path(source).is_dir()
         where = f"local folder {source}" if is_local else f"Hugging Face hub {source!r}"
