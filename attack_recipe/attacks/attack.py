@@ -12,6 +12,7 @@ from typing import Sequence
 
 from ..constraints.base import Constraint, PreConstraint
 from ..errors import InputError, VictimError
+from ..resources.text_cache import clear_model_caches
 from .capabilities import check_capabilities
 from .deadline import ALARM_GRACE, Deadline, ExampleTimeout, alarm
 from .goals import Goal, Untargeted
@@ -178,10 +179,8 @@ class Attack:
 
         for constraint in self.constraints:
             constraint.reset()  # each example's result depends on that example alone
-        if self._similarity_model not in (_DEFAULT, None) and hasattr(self._similarity_model, "clear_cache"):
-            self._similarity_model.clear_cache()
-        if hasattr(self.judge, "clear_cache"):  # its LM's and encoder's per-text scores, likewise
-            self.judge.clear_cache()
+        # the encoder that reports similarity, and the judge's LM and encoder: per-text scores, likewise
+        clear_model_caches(self._similarity_model, self.judge)
         deadline = Deadline(time_limit) if time_limit is not None else None
         state = RunState(victim, self.goal, label_index, example_rng(seed, example_id), query_budget,
                          deadline=deadline)

@@ -86,8 +86,6 @@ class SentenceSimilarity(Constraint):
     def _model(self):
         from ..resources.encoder import load_sentence_encoder
 
-        if self.precision == "float32":
-            return load_once(self, "_encoder", load_sentence_encoder, self.encoder)
         return load_once(self, "_encoder", load_sentence_encoder, self.encoder, precision=self.precision)
 
     def reset(self) -> None:

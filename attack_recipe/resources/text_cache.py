@@ -52,10 +52,10 @@ class TextCache(Generic[V]):
         return [found[t] for t in texts]
 
     def put(self, items: Iterable[tuple[str, V]]) -> None:
+        if self.size == 0:
+            return
         with self._lock:
             for text, value in items:
-                if self.size == 0:
-                    return
                 self._items[text] = value
                 self._items.move_to_end(text)
             while len(self._items) > self.size:
