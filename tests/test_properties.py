@@ -77,6 +77,14 @@ def test_edits_keep_the_word_grid(text, data):
     assert edited.text == text[:start] + replacement + text[end:]
     assert edited.modified_indices == (frozenset({i}) if replacement != at.words[i] else frozenset())
     assert edited.original.text == text and edited.previous is at
+    # replace_word builds its child without __init__: every slot as __init__ would set it, also after a rewrite
+    rewritten = at.rewrite(data.draw(TEXT))
+    for parent in (at, rewritten) if rewritten.num_words else (at,):
+        child = parent.replace_word(0, replacement)
+        built = AttackedText(child.words, parent.separators, base_words=parent.base_words,
+                             newly_modified=(0,), parent=parent)
+        assert {s: getattr(child, s) for s in AttackedText.__slots__} == {
+            s: getattr(built, s) for s in AttackedText.__slots__}
     # a second edit (and back): the spliced text, the updated modified set and word offsets equal a fresh build's
     j = data.draw(st.integers(0, at.num_words - 1))
     for twice in (edited.replace_word(j, data.draw(_WORDISH)), edited.replace_word(i, at.words[i])):
@@ -87,7 +95,6 @@ def test_edits_keep_the_word_grid(text, data):
     AttackedText(at.without_word(i))  # any remainder is a text again
     size = data.draw(st.integers(1, 20))
     assert isinstance(at.window(i, size), str)
-    rewritten = at.rewrite(data.draw(TEXT))
     assert rewritten.original.text == text
 
 

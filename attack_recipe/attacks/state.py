@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass, field
-from typing import Sequence
+from typing import NamedTuple, Sequence
 
 from .deadline import Deadline
 from .goals import Goal
@@ -23,9 +23,12 @@ from ..core.text import AttackedText
 from ..models.batching import batches
 
 
-@dataclass(frozen=True)
-class Scored:
-    """A text with the victim's probabilities and the goal's verdict on it."""
+class Scored(NamedTuple):
+    """A text with the victim's probabilities and the goal's verdict on it.
+
+    A named tuple rather than a frozen dataclass: a search builds one per candidate, and this builds
+    in less than half the time (``_replace`` makes a changed copy).
+    """
 
     text: AttackedText
     probs: object  # numpy array (k,)
@@ -116,10 +119,10 @@ class RunState:
         new: list[str] = []
         seen: set[str] = set()
         cutoff = len(texts)
+        cache, remaining = self._cache, self.remaining_budget  # (queries change only after the loop)
         for i, text in enumerate(texts):
-            if text in self._cache or text in seen:
+            if text in cache or text in seen:
                 continue
-            remaining = self.remaining_budget
             if remaining is not None and len(new) >= remaining:
                 cutoff = i
                 self.budget_exhausted = True

@@ -22,6 +22,11 @@ class LevenshteinDistance(Constraint):
         limit = self.max_edit_distance
         return _levenshtein()(candidate.original.text, candidate.text, score_cutoff=limit) <= limit
 
+    def filter(self, candidates, state=None):
+        # check()'s loop with the lookups hoisted: a character-edit search runs it on every candidate
+        limit, distance = self.max_edit_distance, _levenshtein()
+        return [c for c in candidates if distance(c.original.text, c.text, score_cutoff=limit) <= limit]
+
 
 @functools.lru_cache(maxsize=1)
 def _levenshtein():

@@ -256,12 +256,9 @@ class AttackedText:
 
     # -- edits -------------------------------------------------------------------------------
     def replace_words(self, replacements: Mapping[int, str]) -> "AttackedText":
-        if len(replacements) == 1:  # a search makes thousands of these: one tuple, not a list and a tuple
+        if len(replacements) == 1:
             (index, word), = replacements.items()
-            if not 0 <= index < len(self.words):
-                raise IndexError(f"word index {index} out of range for {len(self.words)} words")
-            return AttackedText(self.words[:index] + (word,) + self.words[index + 1:], self.separators,
-                                base_words=self.base_words, newly_modified=(index,), parent=self)
+            return self.replace_word(index, word)
         words = list(self.words)
         for index, word in replacements.items():
             if not 0 <= index < len(words):
@@ -276,7 +273,23 @@ class AttackedText:
         )
 
     def replace_word(self, index: int, word: str) -> "AttackedText":
-        return self.replace_words({index: word})
+        if not 0 <= index < len(self.words):
+            raise IndexError(f"word index {index} out of range for {len(self.words)} words")
+        # A search makes thousands of these per example, so the child is built here rather than by
+        # ``__init__``, whose checks and conversions it does not need: it is ``__init__``'s result for
+        # (words with one replaced, self.separators, base_words=self.base_words, newly_modified=(index,),
+        # parent=self) — tests/test_properties.py checks that the two agree.
+        child = object.__new__(AttackedText)
+        child.words = self.words[:index] + (word,) + self.words[index + 1:]
+        child.separators = self.separators
+        child.base_words = self.base_words
+        child.newly_modified = frozenset((index,))
+        child.parent = self
+        child._starts_grid = False
+        child._root = self.original
+        child._rewrites = self._rewrites
+        child._text = child._modified = child._changed = child._starts = None
+        return child
 
     def rewrite(self, text: str) -> "AttackedText":
         """``text`` as a rewrite (e.g. a paraphrase) of this text: a new word grid whose every word is new.

@@ -35,7 +35,7 @@ from __future__ import annotations
 
 import abc
 from contextlib import nullcontext
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Protocol, Sequence
 
 from ...constraints.base import Constraint, PreConstraint
@@ -289,7 +289,7 @@ class SearchContext:
             if known:
                 out.append(scored[i])
             elif known is False and passed.get(i):  # a success the judge rejected: a dead end
-                out.append(replace(scored[i], success=False, score=REJECTED_SCORE))
+                out.append(scored[i]._replace(success=False, score=REJECTED_SCORE))
         return out
 
     def _screen(self, candidates: list[AttackedText]) -> list[AttackedText]:
@@ -326,7 +326,7 @@ class SearchContext:
         for s in scored:
             if s.success and not self._verdicts[s.text.text].valid:
                 self.rejected += 1
-                s = replace(s, success=False, score=REJECTED_SCORE)
+                s = s._replace(success=False, score=REJECTED_SCORE)
             out.append(s)
         return out
 

@@ -16,6 +16,7 @@ from typing import Iterable, Mapping, Sequence
 
 from ..state import Scored
 from ...core.text import AttackedText
+from ...core.draws import draw_below
 from .base import SearchContext
 
 Genome = Mapping[int, str]
@@ -95,5 +96,5 @@ def sample(rng, weights) -> int:
     w = np.clip(np.asarray(weights, dtype=float), 0.0, None)
     total = w.sum()
     if total <= 0:
-        return int(rng.integers(len(w)))
+        return draw_below(rng, len(w))
     return int(rng.choice(len(w), p=w / total))

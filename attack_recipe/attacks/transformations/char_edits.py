@@ -15,6 +15,7 @@ import string
 from typing import Mapping, Sequence
 
 from ...errors import AttackRecipeError, ResourceNotFoundError
+from ...core.draws import draw_below
 from ...core.text import AttackedText
 from .base import WordSwap
 
@@ -59,7 +60,7 @@ class CharacterEdit(WordSwap):
             return []
         rng = _rng(rng)
         if self.random_one:
-            positions = [positions[int(rng.integers(len(positions)))]]
+            positions = [positions[draw_below(rng, len(positions))]]
         return [self._edit(word, p, rng) for p in positions]
 
 
@@ -78,7 +79,7 @@ class RandomCharacterSubstitution(CharacterEdit):
 
     def _edit(self, word, pos, rng):
         choices = _OTHER_LETTERS.get(word[pos].lower(), LETTERS)
-        return word[:pos] + choices[int(rng.integers(len(choices)))] + word[pos + 1 :]
+        return word[:pos] + choices[draw_below(rng, len(choices))] + word[pos + 1 :]
 
 
 class RandomCharacterDeletion(CharacterEdit):
@@ -94,7 +95,7 @@ class RandomCharacterInsertion(CharacterEdit):
     """Insert a random lowercase letter ("movie" → "moviue")."""
 
     def _edit(self, word, pos, rng):
-        return word[:pos] + LETTERS[int(rng.integers(len(LETTERS)))] + word[pos:]
+        return word[:pos] + LETTERS[draw_below(rng, len(LETTERS))] + word[pos:]
 
 
 # -- TextBugger's bugs (Li et al. 2019) ---------------------------------------------------------------
@@ -226,7 +227,7 @@ class HomoglyphSubstitution(CharacterEdit):
             return []
         if self.random_one:
             rng = _rng(rng)
-            pos = positions[int(rng.integers(len(positions)))]
+            pos = positions[draw_below(rng, len(positions))]
             options = table[word[pos]]
-            return [word[:pos] + options[int(rng.integers(len(options)))] + word[pos + 1 :]]
+            return [word[:pos] + options[draw_below(rng, len(options))] + word[pos + 1 :]]
         return [word[:p] + o + word[p + 1 :] for p in positions for o in table[word[p]]]
