@@ -279,7 +279,7 @@ class AttackedText:
         # ``__init__``, whose checks and conversions it does not need: it is ``__init__``'s result for
         # (words with one replaced, self.separators, base_words=self.base_words, newly_modified=(index,),
         # parent=self) — tests/test_properties.py checks that the two agree.
-        child = object.__new__(AttackedText)
+        child = object.__new__(type(self))
         child.words = self.words[:index] + (word,) + self.words[index + 1:]
         child.separators = self.separators
         child.base_words = self.base_words
