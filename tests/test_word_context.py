@@ -191,3 +191,33 @@ def test_every_pre_constraint_allows_what_it_calls_modifiable():
         allowed = pre.modifiable(text)
         assert pre.allows(text, asked) == [i for i in asked if i in allowed], pre
     assert RepeatModification().allows(text, [1, 4]) == [4]
+
+
+class SlowTagger(TinyTagger):
+    """A tagger that takes 5 ms a call, so its time is measurable."""
+
+    def tag_many(self, texts):
+        import time
+
+        time.sleep(0.005)
+        return super().tag_many(texts)
+
+
+def test_the_taggers_time_is_its_own_in_the_time_split_not_rest():
+    from attack_recipe.attacks.attack import Attack
+    from attack_recipe.attacks.search.greedy_wir import GreedyWordSwapWIR
+    from attack_recipe.evaluation.console import time_split_line
+    from attack_recipe.evaluation.metrics import time_split
+    from attack_recipe.testing import KeywordSentimentVictim
+
+    slow = WordTagger(SlowTagger(TAGS))
+    swap = Table({"loved": ["adore", "hate"], "movie": ["film"]}, tagger=slow)
+    attack = Attack(swap, GreedyWordSwapWIR("delete"), [ContextualPartOfSpeech(tagger=slow)], similarity_model=None)
+    result = attack.run(KeywordSentimentVictim({"loved": 2.0, "hate": -3.0}), "I loved the movie", 1)
+    assert slow.tagger.calls >= 2  # inflecting the candidates and checking their POS
+    assert result.seconds.tagger >= 0.005 * slow.tagger.calls * 0.9
+    assert result.seconds.rest < result.seconds.tagger
+    split = time_split([result])
+    assert split["tagger_seconds"] == round(result.seconds.tagger, 4)
+    assert " tagger " in time_split_line(split)
+    assert " tagger " not in time_split_line(time_split([attack.run(KeywordSentimentVictim(), "fine", 1)]))

@@ -39,10 +39,17 @@ class TimeSplit:
     total: float = 0.0
     generator: float = 0.0  # generating candidate texts (paraphrases); not victim time
     judge: float = 0.0  # the validity judge (tagger, word resources, its LM and encoder)
+    tagger: float = 0.0  # the attack's contextual part-of-speech tagger (POS constraint, inflection)
 
     @property
     def rest(self) -> float:
-        return max(0.0, self.total - self.victim - self.encoder - self.lm - self.generator - self.judge)
+        return max(0.0, self.total - sum(getattr(self, part) for part in MODEL_TIMERS))
+
+
+#: The model timers of a :class:`TimeSplit`, in the order reports list them (then "rest"). Those in
+#: :data:`SHOWN_WHEN_USED` appear in a report only when a run spent time in them.
+MODEL_TIMERS = ("victim", "encoder", "lm", "tagger", "generator", "judge")
+SHOWN_WHEN_USED = ("tagger", "generator", "judge")
 
 
 @dataclass(frozen=True)

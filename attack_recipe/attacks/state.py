@@ -18,7 +18,7 @@ from typing import NamedTuple, Sequence
 
 from .deadline import Deadline
 from .goals import Goal
-from .results import TimeSplit
+from .results import MODEL_TIMERS, TimeSplit
 from ..core.text import AttackedText
 from ..models.batching import batches
 
@@ -42,19 +42,19 @@ class Scored(NamedTuple):
 
 @dataclass
 class Timers:
-    """Seconds inside each kind of model: the victim, the sentence encoder, a scoring LM, a text
-    generator (paraphrases) and the validity judge."""
+    """Seconds inside each kind of model: the victim, the sentence encoder, a scoring LM, the
+    contextual tagger, a text generator (paraphrases) and the validity judge (``MODEL_TIMERS``)."""
 
     victim: float = 0.0
     encoder: float = 0.0
     lm: float = 0.0
+    tagger: float = 0.0
     generator: float = 0.0
     judge: float = 0.0
 
     def split(self, total: float) -> TimeSplit:
         """These timers plus the example's wall seconds, as stored in a result."""
-        return TimeSplit(victim=self.victim, encoder=self.encoder, lm=self.lm, generator=self.generator,
-                         judge=self.judge, total=total)
+        return TimeSplit(total=total, **{part: getattr(self, part) for part in MODEL_TIMERS})
 
     def measure(self, kind: str) -> "_Measure":
         """A context that adds the seconds spent inside it to timer ``kind``."""

@@ -15,9 +15,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from ..attacks.results import AttackResult, Status
+from ..attacks.results import MODEL_TIMERS, AttackResult, Status
 from ..core.text import AttackedText
 from .display import visible
+from .metrics import shown_time_parts
 
 
 def _pct(value: float | None, *, fraction: bool = True) -> str:
@@ -108,11 +109,9 @@ def time_split_line(split: dict[str, Any] | None) -> str:
     if not split:
         return "time: –"
     parts = []
-    for key, label in (("victim", "victim"), ("encoder", "encoder"), ("lm", "LM"), ("generator", "generator"),
-                       ("judge", "judge"), ("rest", "rest")):
-        if key in ("generator", "judge") and not split.get(f"{key}_seconds"):
-            continue  # only recipes that generate text (paraphrases), and runs with a judge, show these
+    for key in shown_time_parts(split):
         pct = split.get(f"{key}_pct")
+        label = "LM" if key == "lm" else key
         parts.append(f"{label} {split.get(f'{key}_seconds', 0.0):.2f} s ({'–' if pct is None else f'{pct:.0f}%'})")
     return f"time: {split.get('total_seconds', 0.0):.2f} s = " + " · ".join(parts)
 
@@ -145,7 +144,7 @@ def print_comparison(runs: Sequence[tuple[str, dict[str, Any]]], console: Consol
     per_run = [_rows(summary) for _, summary in runs]
     for i, (label, _) in enumerate(per_run[0]):
         table.add_row(label, *[rows[i][1] for rows in per_run])
-    for part in ("victim", "encoder", "lm", "generator", "judge", "rest"):
+    for part in (*MODEL_TIMERS, "rest"):
         table.add_row(f"time in {part} (%)",
                       *[_num((summary.get("time_split") or {}).get(f"{part}_pct"), "{:.0f}") for _, summary in runs])
     console.print(table)

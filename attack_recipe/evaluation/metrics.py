@@ -20,8 +20,9 @@ one that was actually attacked, i.e. succeeded or failed):
 * ``mean_similarity``: mean sentence-encoder similarity(original, perturbed) over the successes for
   which it was measured (runs that measure validity; ``--no-validity`` skips it with the rest).
 * ``time_split``: seconds summed over every result (all statuses) spent inside the victim, the sentence
-  encoder, the language model, the text generator (paraphrase candidates) and everything else, each
-  also as a percentage of the total.
+  encoder, the language model, the contextual tagger (a POS constraint, inflecting substitutes), the
+  text generator (paraphrase candidates), the validity judge and everything else, each also as a
+  percentage of the total.
 * ``mean_generated_per_attempt``: candidate texts sampled from a generator (paraphrases) per attempted
   example. Generation is not a victim query: it is counted here, and timed as ``generator`` in
   ``time_split``, never in the query figures. 0 for recipes that generate nothing.
@@ -66,7 +67,7 @@ import statistics
 from typing import Iterable
 
 from ..attacks.results import AttackResult, Status
-from ..attacks.results import BUDGET_REASON, TIMEOUT_REASON
+from ..attacks.results import BUDGET_REASON, MODEL_TIMERS, SHOWN_WHEN_USED, TIMEOUT_REASON
 from .judge_files import reason_kind
 from .validity import summarize_validity
 
@@ -95,8 +96,8 @@ METRIC_DEFINITIONS: dict[str, str] = {
     "perturbed_word_pct": "mean over successes of 100 * changed words / words in the text (after a "
     "paraphrase: original words not kept, by difflib word alignment)",
     "mean_similarity": "mean sentence-encoder similarity(original, perturbed) over successes that have one",
-    "time_split": "seconds inside the victim, sentence encoder, language model, text generator "
-    "(paraphrases), validity judge and the rest, summed over all examples, with each share of the total in %",
+    "time_split": "seconds inside the victim, sentence encoder, language model, contextual tagger, text "
+    "generator (paraphrases), validity judge and the rest, summed over all examples, with each share of the total in %",
     "budget_exhausted": "failed examples whose search stopped because the query budget ran out",
     "timeouts": "failed examples whose search stopped at the per-example time limit (--example-timeout)",
     "valid_success_rate": "valid_successes / (succeeded + failed): attacked examples turned into an "
@@ -130,21 +131,23 @@ def _median(values: list[float], digits: int = 4) -> float | None:
     return round(float(statistics.median(values)), digits) if values else None
 
 
+def shown_time_parts(split: dict[str, Any]) -> list[str]:
+    """The timers a report lists for ``split``: every one, but a tagger, generator or judge only when the
+    run spent time in it (recipes without a tagger or paraphrases, runs without a judge), then "rest"."""
+    return [part for part in (*MODEL_TIMERS, "rest") if part not in SHOWN_WHEN_USED or split.get(f"{part}_seconds")]
+
+
 def time_split(results: Iterable[AttackResult]) -> dict[str, float | None]:
-    """Seconds in victim / encoder / LM / generator / judge / rest summed over ``results``, with each share in %."""
-    victim = encoder = lm = generator = judge = rest = total = 0.0
+    """Seconds in each model timer (``MODEL_TIMERS``) and the rest summed over ``results``, with each share in %."""
+    parts = (*MODEL_TIMERS, "rest")
+    sums = dict.fromkeys(parts, 0.0)
+    total = 0.0
     for r in results:
-        s = r.seconds
-        victim += s.victim
-        encoder += s.encoder
-        lm += s.lm
-        generator += s.generator
-        judge += s.judge
-        rest += s.rest
-        total += s.total
+        for part in parts:
+            sums[part] += getattr(r.seconds, part)
+        total += r.seconds.total
     out: dict[str, float | None] = {"total_seconds": round(total, 4)}
-    for key, value in (("victim", victim), ("encoder", encoder), ("lm", lm), ("generator", generator),
-                       ("judge", judge), ("rest", rest)):
+    for key, value in sums.items():
         out[f"{key}_seconds"] = round(value, 4)
         out[f"{key}_pct"] = round(100.0 * value / total, 2) if total > 0 else None
     return out

@@ -21,7 +21,7 @@ from typing import Any, Sequence
 from ..attacks.results import AttackResult, Status
 from ..core.text import AttackedText
 from .display import visible
-from .metrics import METRIC_DEFINITIONS
+from .metrics import METRIC_DEFINITIONS, shown_time_parts
 from .records import read_results, read_summary
 
 REPORT_FILE = "report.html"
@@ -169,8 +169,7 @@ def write_report(run_dir: str | os.PathLike, *, max_examples: int = 200, label_n
     split = summary.get("time_split") or {}
     time_line = "time: " + " · ".join(
         f"{part} {split.get(f'{part}_seconds', 0):.1f} s ({split.get(f'{part}_pct') or 0:.0f}%)"
-        for part in ("victim", "encoder", "lm", "generator", "judge", "rest")
-        if part not in ("generator", "judge") or split.get(f"{part}_seconds"))
+        for part in shown_time_parts(split))
     validity = []
     for key, label in (("perplexity_ratio", "Perplexity ratio perturbed / original (SmolLM2-135M)"),
                        ("independent_similarity", "Similarity under multilingual-e5-small")):

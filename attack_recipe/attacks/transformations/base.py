@@ -57,6 +57,12 @@ class WordSwap(Transformation):
 
     #: inflect replacements to the replaced word's contextual form (see the class docstring)
     inflect: bool = False
+
+    @property
+    def timer(self) -> str | None:
+        """Inflecting tags the text in context, so its time is the tagger's; otherwise no model runs.
+        (A property, not an attribute: it is not configuration and stays out of the repr.)"""
+        return "tagger" if self.inflect else None
     #: the contextual tagger: a spaCy model name, an object with ``tag_many``, or None (packaged model)
     tagger = None
 
