@@ -50,6 +50,8 @@ class TimeSplit:
 #: :data:`SHOWN_WHEN_USED` appear in a report only when a run spent time in them.
 MODEL_TIMERS = ("victim", "encoder", "lm", "tagger", "generator", "judge")
 SHOWN_WHEN_USED = ("tagger", "generator", "judge")
+#: Every part of a time split as reports list it.
+TIME_PARTS = (*MODEL_TIMERS, "rest")
 
 
 @dataclass(frozen=True)

@@ -19,11 +19,10 @@ class LevenshteinDistance(Constraint):
         self.max_edit_distance = max_edit_distance
 
     def check(self, candidate: AttackedText) -> bool:
-        limit = self.max_edit_distance
-        return _levenshtein()(candidate.original.text, candidate.text, score_cutoff=limit) <= limit
+        return bool(self.filter([candidate]))
 
     def filter(self, candidates, state=None):
-        # check()'s loop with the lookups hoisted: a character-edit search runs it on every candidate
+        # one loop with the lookups hoisted: a character-edit search runs it on every candidate
         limit, distance = self.max_edit_distance, _levenshtein()
         return [c for c in candidates if distance(c.original.text, c.text, score_cutoff=limit) <= limit]
 

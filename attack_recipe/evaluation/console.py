@@ -15,7 +15,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from ..attacks.results import MODEL_TIMERS, AttackResult, Status
+from ..attacks.results import TIME_PARTS, AttackResult, Status
 from ..core.text import AttackedText
 from .display import visible
 from .metrics import shown_time_parts
@@ -144,7 +144,7 @@ def print_comparison(runs: Sequence[tuple[str, dict[str, Any]]], console: Consol
     per_run = [_rows(summary) for _, summary in runs]
     for i, (label, _) in enumerate(per_run[0]):
         table.add_row(label, *[rows[i][1] for rows in per_run])
-    for part in (*MODEL_TIMERS, "rest"):
+    for part in TIME_PARTS:
         table.add_row(f"time in {part} (%)",
                       *[_num((summary.get("time_split") or {}).get(f"{part}_pct"), "{:.0f}") for _, summary in runs])
     console.print(table)

@@ -64,10 +64,10 @@ How this differs from other libraries:
 from __future__ import annotations
 
 import statistics
-from typing import Iterable
+from typing import Any, Iterable
 
 from ..attacks.results import AttackResult, Status
-from ..attacks.results import BUDGET_REASON, MODEL_TIMERS, SHOWN_WHEN_USED, TIMEOUT_REASON
+from ..attacks.results import BUDGET_REASON, SHOWN_WHEN_USED, TIME_PARTS, TIMEOUT_REASON
 from .judge_files import reason_kind
 from .validity import summarize_validity
 
@@ -134,16 +134,15 @@ def _median(values: list[float], digits: int = 4) -> float | None:
 def shown_time_parts(split: dict[str, Any]) -> list[str]:
     """The timers a report lists for ``split``: every one, but a tagger, generator or judge only when the
     run spent time in it (recipes without a tagger or paraphrases, runs without a judge), then "rest"."""
-    return [part for part in (*MODEL_TIMERS, "rest") if part not in SHOWN_WHEN_USED or split.get(f"{part}_seconds")]
+    return [part for part in TIME_PARTS if part not in SHOWN_WHEN_USED or split.get(f"{part}_seconds")]
 
 
 def time_split(results: Iterable[AttackResult]) -> dict[str, float | None]:
     """Seconds in each model timer (``MODEL_TIMERS``) and the rest summed over ``results``, with each share in %."""
-    parts = (*MODEL_TIMERS, "rest")
-    sums = dict.fromkeys(parts, 0.0)
+    sums = dict.fromkeys(TIME_PARTS, 0.0)
     total = 0.0
     for r in results:
-        for part in parts:
+        for part in TIME_PARTS:
             sums[part] += getattr(r.seconds, part)
         total += r.seconds.total
     out: dict[str, float | None] = {"total_seconds": round(total, 4)}
